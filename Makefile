@@ -1,0 +1,54 @@
+# Two entry points: `make demo` and `make test` (see README). Everything else
+# is a step they depend on. Variables can be overridden: make test TEST_DB=x.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB_ROLE ?= ckan
+DB_PASSWORD ?= ckan
+TEST_DB ?= ckan_test
+DEMO_DB ?= ckan_demo
+TEST_REDIS ?= redis://127.0.0.1:6379/1
+DEMO_REDIS ?= redis://127.0.0.1:6379/2
+DEMO_PORT ?= 5000
+PYTEST_ARGS ?=
+
+TEST_ENV := CKAN_SQLALCHEMY_URL=postgresql://$(DB_ROLE):$(DB_PASSWORD)@127.0.0.1:5432/$(TEST_DB) \
+	CKAN_REDIS_URL=$(TEST_REDIS) CKAN_STORAGE_PATH=$(CURDIR)/var/storage-$(TEST_DB)
+DEMO_ENV := CKAN_SQLALCHEMY_URL=postgresql://$(DB_ROLE):$(DB_PASSWORD)@127.0.0.1:5432/$(DEMO_DB) \
+	CKAN_REDIS_URL=$(DEMO_REDIS) CKAN_STORAGE_PATH=$(CURDIR)/var/storage-$(DEMO_DB)
+
+.PHONY: demo test install services test-db demo-db lint conformance benchmarks
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt setup.py
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt -c constraints.txt
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation \
+		-e . --config-settings editable_mode=compat
+	@touch $@
+
+install: $(VENV)/.installed
+
+services:
+	@bash scripts/services.sh
+
+test-db: install services
+	@mkdir -p var/storage-$(TEST_DB)
+	@$(TEST_ENV) VENV_BIN=$(BIN) CKAN_DB_ROLE=$(DB_ROLE) CKAN_DB_PASSWORD=$(DB_PASSWORD) \
+		bash scripts/initdb.sh test.ini $(TEST_DB)
+
+demo-db: install services
+	@mkdir -p var/storage-$(DEMO_DB)
+	@$(DEMO_ENV) VENV_BIN=$(BIN) CKAN_DB_ROLE=$(DB_ROLE) CKAN_DB_PASSWORD=$(DB_PASSWORD) \
+		bash scripts/initdb.sh config/demo.ini $(DEMO_DB)
+
+## make test: install everything, start services, run the whole suite.
+test: test-db
+	$(TEST_ENV) $(BIN)/pytest --ckan-ini=test.ini tests/ $(PYTEST_ARGS)
+
+## make demo: install everything, load demo data, serve http://localhost:5000.
+demo: demo-db
+	@$(DEMO_ENV) bash scripts/demo.sh config/demo.ini $(DEMO_PORT)
+
+lint: install
+	$(BIN)/ruff check ckanext tests benchmarks scripts

@@ -1,0 +1,1 @@
+"""CKAN extension for French local authorities' open-data portals."""

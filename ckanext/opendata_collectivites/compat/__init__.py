@@ -1,0 +1,1 @@
+"""Small, named work-arounds for defects of the CKAN versions we support."""

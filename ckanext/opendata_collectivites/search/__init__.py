@@ -1,0 +1,1 @@
+"""PostgreSQL search engine standing in for CKAN's Solr connection."""
