@@ -12,6 +12,7 @@ TEST_REDIS ?= redis://127.0.0.1:6379/1
 DEMO_REDIS ?= redis://127.0.0.1:6379/2
 DEMO_PORT ?= 5000
 PYTEST_ARGS ?=
+TESTS ?= tests/
 
 TEST_ENV := CKAN_SQLALCHEMY_URL=postgresql://$(DB_ROLE):$(DB_PASSWORD)@127.0.0.1:5432/$(TEST_DB) \
 	CKAN_REDIS_URL=$(TEST_REDIS) CKAN_STORAGE_PATH=$(CURDIR)/var/storage-$(TEST_DB)
@@ -28,6 +29,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt setup.
 	@touch $@
 
 install: $(VENV)/.installed
+	@$(BIN)/python scripts/i18n.py >/dev/null
 
 services:
 	@bash scripts/services.sh
@@ -44,7 +46,7 @@ demo-db: install services
 
 ## make test: install everything, start services, run the whole suite.
 test: test-db
-	$(TEST_ENV) $(BIN)/pytest --ckan-ini=test.ini tests/ $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest --ckan-ini=test.ini $(TESTS) $(PYTEST_ARGS)
 
 ## make demo: install everything, load demo data, serve http://localhost:5000.
 demo: demo-db

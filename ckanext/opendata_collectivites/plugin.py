@@ -23,6 +23,7 @@ class CollectivitesPlugin(p.SingletonPlugin):
 
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.IClick)
 
     # IConfigurer
     def update_config(self, config: Any) -> None:
@@ -39,6 +40,12 @@ class CollectivitesPlugin(p.SingletonPlugin):
 
     def i18n_domain(self) -> str:
         return "ckanext-opendata_collectivites"
+
+    # IClick
+    def get_commands(self) -> list:
+        from ckanext.opendata_collectivites import cli
+
+        return cli.get_commands()
 
 
 @tk.blanket.config_declarations(

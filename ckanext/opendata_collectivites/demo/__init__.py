@@ -1,0 +1,1 @@
+"""Demo content for `make demo`: each capability adds a step in `steps/`."""

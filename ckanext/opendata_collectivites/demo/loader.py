@@ -1,0 +1,74 @@
+"""Load the demo content idempotently (create or update) through CKAN actions.
+
+Each module of ``demo.steps`` exposes ``ORDER`` (int) and ``load(ctx)``; the
+steps run in ``ORDER``. A step reads its data from ``demo/data/`` and calls
+CKAN actions only, so the demo exercises the same paths as real users.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import click
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.opendata_collectivites.demo import steps as steps_pkg
+
+ADMIN_NAME = "admin"
+ADMIN_PASSWORD = "demo-admin-2026"
+ADMIN_EMAIL = "admin@example.org"
+
+
+@dataclass
+class DemoContext:
+    """What the steps share: the admin's action context and a report."""
+
+    admin: str = ADMIN_NAME
+    report: dict[str, int] = field(default_factory=dict)
+
+    def action(self, name: str, **data: Any) -> Any:
+        context = {"user": self.admin, "ignore_auth": True}
+        return tk.get_action(name)(context, data)
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.report[what] = self.report.get(what, 0) + n
+
+
+def _steps() -> list[tuple[int, str, Callable[[DemoContext], None]]]:
+    found = []
+    for info in pkgutil.iter_modules(steps_pkg.__path__):
+        module = importlib.import_module(f"{steps_pkg.__name__}.{info.name}")
+        found.append((module.ORDER, info.name, module.load))
+    return sorted(found)
+
+
+def ensure_admin() -> None:
+    """Create (or reset) the demo sysadmin."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    context = {"user": site_user["name"], "ignore_auth": True}
+    try:
+        user = tk.get_action("user_show")(context, {"id": ADMIN_NAME})
+    except tk.ObjectNotFound:
+        user = tk.get_action("user_create")(
+            context,
+            {
+                "name": ADMIN_NAME,
+                "email": ADMIN_EMAIL,
+                "password": ADMIN_PASSWORD,
+                "fullname": "Administrateur du portail",
+            },
+        )
+    if not user.get("sysadmin"):
+        tk.get_action("user_patch")(context, {"id": user["id"], "sysadmin": True})
+
+
+def load_all(echo: Callable[[str], None] = click.echo) -> DemoContext:
+    ensure_admin()
+    ctx = DemoContext()
+    for _, name, load in _steps():
+        echo(f"  - {name}")
+        load(ctx)
+    return ctx

@@ -1,0 +1,1 @@
+"""Demo steps; each module has ORDER and load(ctx)."""

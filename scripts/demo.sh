@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Load the demo content and serve the portal in the foreground (Ctrl-C stops).
+# Usage: demo.sh <ini file> <port>
+set -euo pipefail
+INI=$1
+PORT=$2
+BIN=${VENV_BIN:-.venv/bin}
+"$BIN/ckan" -c "$INI" collectivites demo load
+cat <<MSG
+
+  Portail de démonstration : http://localhost:$PORT
+  Administrateur : admin / demo-admin-2026
+  (Ctrl-C pour arrêter)
+
+MSG
+exec "$BIN/ckan" -c "$INI" run -H 0.0.0.0 -p "$PORT"
