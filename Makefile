@@ -19,7 +19,7 @@ TEST_ENV := CKAN_SQLALCHEMY_URL=postgresql://$(DB_ROLE):$(DB_PASSWORD)@127.0.0.1
 DEMO_ENV := CKAN_SQLALCHEMY_URL=postgresql://$(DB_ROLE):$(DB_PASSWORD)@127.0.0.1:5432/$(DEMO_DB) \
 	CKAN_REDIS_URL=$(DEMO_REDIS) CKAN_STORAGE_PATH=$(CURDIR)/var/storage-$(DEMO_DB)
 
-.PHONY: demo test install services test-db demo-db lint conformance benchmarks
+.PHONY: demo test install services test-db demo-db bench-db lint
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ demo-db: install services
 	@mkdir -p var/storage-$(DEMO_DB)
 	@$(DEMO_ENV) VENV_BIN=$(BIN) CKAN_DB_ROLE=$(DB_ROLE) CKAN_DB_PASSWORD=$(DB_PASSWORD) \
 		bash scripts/initdb.sh config/demo.ini $(DEMO_DB)
+
+bench-db: install services
+	@$(TEST_ENV) VENV_BIN=$(BIN) CKAN_DB_ROLE=$(DB_ROLE) CKAN_DB_PASSWORD=$(DB_PASSWORD) \
+		CKAN_SQLALCHEMY_URL=postgresql://$(DB_ROLE):$(DB_PASSWORD)@127.0.0.1:5432/ckan_bench \
+		bash scripts/initdb.sh test.ini ckan_bench
 
 ## make test: install everything, start services, run the whole suite.
 test: test-db

@@ -52,6 +52,12 @@ def apply() -> bool:
     return True
 
 
+def _original_names() -> tuple[str, ...]:
+    """The names CKAN's own function returns (for comparison in tests)."""
+    original = getattr(core, _ORIGINAL_ATTR, core.find_system_plugins)
+    return tuple(original())
+
+
 def revert() -> None:
     """Restore CKAN's own function (used by the benchmark and the tests)."""
     original = getattr(core, _ORIGINAL_ATTR, None)

@@ -1,0 +1,46 @@
+"""Shared set-up for benchmarks: a CKAN app on its own database.
+
+Usage from a benchmark: ``app = _ckan.boot()`` then run actions inside
+``with app.test_request_context():``. The database is taken from
+``CKAN_SQLALCHEMY_URL`` (the Makefile's ``bench-db`` target creates
+``ckan_bench``); never point a benchmark at a database you care about.
+"""
+from __future__ import annotations
+
+import os
+import pathlib
+import statistics
+import time
+from typing import Any, Callable
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+DEFAULT_DB = "postgresql://ckan:ckan@127.0.0.1:5432/ckan_bench"
+
+
+def boot(ini: str | None = None) -> Any:
+    """Load config and build the CKAN Flask app with test.ini's plugins."""
+    os.environ.setdefault("CKAN_SQLALCHEMY_URL", DEFAULT_DB)
+    os.environ.setdefault("CKAN_REDIS_URL", "redis://127.0.0.1:6379/9")
+    os.environ.setdefault("CKAN_STORAGE_PATH", str(ROOT / "var" / "storage-bench"))
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    conf = load_config(ini or str(ROOT / "test.ini"))
+    app = make_app(conf)
+    return getattr(app, "_wsgi_app", app)
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
+    """Run ``fn`` ``repeat`` times; return the durations in milliseconds."""
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def summary(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return f"p50 {statistics.median(ordered):7.1f} ms   p95 {p95:7.1f} ms   (n={len(ordered)})"
