@@ -29,9 +29,9 @@ class DemoContext:
     admin: str = ADMIN_NAME
     report: dict[str, int] = field(default_factory=dict)
 
-    def action(self, name: str, **data: Any) -> Any:
+    def action(self, action_name: str, /, **data: Any) -> Any:
         context = {"user": self.admin, "ignore_auth": True}
-        return tk.get_action(name)(context, data)
+        return tk.get_action(action_name)(context, data)
 
     def count(self, what: str, n: int = 1) -> None:
         self.report[what] = self.report.get(what, 0) + n
