@@ -34,6 +34,7 @@ setup(
         "ckan.plugins": [
             "collectivites = ckanext.opendata_collectivites.plugin:CollectivitesPlugin",
             "collectivites_search = ckanext.opendata_collectivites.plugin:SearchPlugin",
+            "collectivites_pages = ckanext.opendata_collectivites.plugin:PagesPlugin",
         ],
     },
     message_extractors={

@@ -61,3 +61,84 @@ class SearchPlugin(p.SingletonPlugin):
         from ckanext.opendata_collectivites.search import engine
 
         engine.configure(config)
+
+
+@tk.blanket.config_declarations(
+    os.path.join(_HERE, "logic", "config_declaration.yaml")
+)
+class PagesPlugin(p.SingletonPlugin):
+    """Theme pages, keyword cloud, home page sections and their actions."""
+
+    p.implements(p.IConfigurer, inherit=True)
+    p.implements(p.IBlueprint)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IDomainObjectModification, inherit=True)
+
+    # IConfigurer
+    def update_config(self, config: Any) -> None:
+        from ckanext.opendata_collectivites.logic import cache
+
+        cache.listen_for_commits()
+
+    # IBlueprint
+    def get_blueprint(self) -> list:
+        from ckanext.opendata_collectivites.views import pages
+
+        return pages.get_blueprints()
+
+    # IActions
+    def get_actions(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.logic import pages
+
+        return pages.get_actions()
+
+    # IAuthFunctions
+    def get_auth_functions(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.logic import pages
+
+        return pages.get_auth_functions()
+
+    # ITemplateHelpers
+    def get_helpers(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.views import helpers
+
+        return helpers.get_helpers()
+
+    # IFacets
+    def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
+        from ckanext.opendata_collectivites.views import facets
+
+        return facets.dataset_facets(facets_dict, package_type)
+
+    # IPackageController: any dataset change makes the cached counts stale.
+    def after_dataset_search(self, search_results: Any, search_params: Any) -> Any:
+        from ckanext.opendata_collectivites.views import facets
+
+        return facets.label_facets(search_results)
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        self._dataset_changed()
+        return pkg_dict
+
+    def after_dataset_create(self, context: Any, pkg_dict: Any) -> None:
+        self._dataset_changed()
+
+    def after_dataset_update(self, context: Any, pkg_dict: Any) -> None:
+        self._dataset_changed()
+
+    def after_dataset_delete(self, context: Any, pkg_dict: Any) -> None:
+        self._dataset_changed()
+
+    # IDomainObjectModification (purges and other model-level changes)
+    def notify(self, entity: Any, operation: Any) -> None:
+        self._dataset_changed()
+
+    @staticmethod
+    def _dataset_changed() -> None:
+        from ckanext.opendata_collectivites.logic import cache
+
+        cache.mark_session_dirty()

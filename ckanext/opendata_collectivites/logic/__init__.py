@@ -1,0 +1,1 @@
+"""The project's actions and auth functions (theme list, keyword cloud...)."""

@@ -1,0 +1,1 @@
+"""Blueprints, template helpers and icons of the theme and keyword pages."""

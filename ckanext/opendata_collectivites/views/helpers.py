@@ -1,0 +1,149 @@
+"""Template helpers of the theme and keyword pages (all read through actions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from flask import request
+
+from ckanext.opendata_collectivites import vocabularies as voc
+from ckanext.opendata_collectivites.logic import cache
+from ckanext.opendata_collectivites.views import icons
+
+THEME_ARG = "vocab_themes"
+SEARCH_ENDPOINTS = ("dataset.search", "collectivites_pages.theme")
+
+
+def theme_list(
+    limit: int | None = None, include_empty: bool | None = None
+) -> list[dict[str, Any]]:
+    data: dict[str, Any] = {}
+    if include_empty is not None:
+        data["include_empty"] = include_empty
+    themes = tk.get_action("collectivites_theme_list")({}, data)
+    return themes[:limit] if limit else themes
+
+
+def keyword_cloud(
+    limit: int | None = None, organization: str | None = None, theme: str | None = None
+) -> dict[str, Any]:
+    data = {"limit": limit, "organization": organization, "theme": theme}
+    return tk.get_action("collectivites_keyword_cloud")(
+        {}, {k: v for k, v in data.items() if v}
+    )
+
+
+def recent_datasets(limit: int | None = None) -> list[dict[str, Any]]:
+    """The most recently modified public datasets (cached like the counts)."""
+    rows = limit or tk.config.get("ckanext.collectivites.home.recent")
+
+    def compute() -> list[dict[str, Any]]:
+        context = {"user": "", "auth_user_obj": None, "ignore_auth": False}
+        result = tk.get_action("package_search")(
+            context,
+            {
+                "q": "*:*",
+                "fq": "+dataset_type:dataset",
+                "rows": rows,
+                "sort": "metadata_modified desc",
+                "include_private": False,
+            },
+        )
+        return [
+            {
+                k: d.get(k)
+                for k in ("name", "title", "notes", "metadata_modified", "type")
+            }
+            | {
+                "organization": (d.get("organization") or {}).get("title"),
+                "formats": sorted(
+                    {
+                        (r.get("format") or "").upper()
+                        for r in d.get("resources", [])
+                        if r.get("format")
+                    }
+                ),
+            }
+            for d in result["results"]
+        ]
+
+    return cache.cached("recent", {"rows": rows}, compute)
+
+
+def search_theme() -> Any | None:
+    """The portal theme a dataset listing is restricted to, if exactly one."""
+    if request.endpoint not in SEARCH_ENDPOINTS:
+        return None
+    slugs = request.args.getlist(THEME_ARG)
+    if len(slugs) != 1:
+        return None
+    return voc.portal_theme(slugs[0])
+
+
+def theme_label(slug: str) -> str:
+    theme = voc.portal_theme(slug)
+    return theme.label if theme else slug
+
+
+def theme_feeds(slug: str) -> list[dict[str, str]]:
+    """Links to the theme's DCAT catalogue and Atom feed."""
+    fq = f'{THEME_ARG}:"{slug}"'
+    feeds = []
+    try:
+        feeds.append(
+            {
+                "label": "DCAT (Turtle)",
+                "type": "text/turtle",
+                "url": tk.h.url_for("dcat.read_catalog", _format="ttl", fq=fq),
+            }
+        )
+        feeds.append(
+            {
+                "label": "DCAT (RDF/XML)",
+                "type": "application/rdf+xml",
+                "url": tk.h.url_for("dcat.read_catalog", _format="rdf", fq=fq),
+            }
+        )
+    except Exception:  # ckanext-dcat not enabled
+        feeds = []
+    feeds.append(
+        {
+            "label": "Atom",
+            "type": "application/atom+xml",
+            "url": tk.h.url_for("feeds.custom", **{THEME_ARG: slug}),
+        }
+    )
+    return feeds
+
+
+def keyword_search_url(
+    name: str, organization: str | None = None, theme: str | None = None
+) -> str:
+    params = {"tags": name}
+    if organization:
+        params["organization"] = organization
+    if theme:
+        params[THEME_ARG] = theme
+    return tk.h.url_for("dataset.search", **params)
+
+
+def home_limit(section: str) -> int:
+    """Number of items of a home page section (themes, keywords, recent)."""
+    if section not in ("themes", "keywords", "recent"):
+        raise ValueError(section)
+    return tk.config.get(f"ckanext.collectivites.home.{section}")
+
+
+def get_helpers() -> dict[str, Any]:
+    return {
+        "collectivites_theme_list": theme_list,
+        "collectivites_keyword_cloud": keyword_cloud,
+        "collectivites_recent_datasets": recent_datasets,
+        "collectivites_search_theme": search_theme,
+        "collectivites_theme_label": theme_label,
+        "collectivites_theme_feeds": theme_feeds,
+        "collectivites_keyword_url": keyword_search_url,
+        "collectivites_icon": icons.icon,
+        "collectivites_home_limit": home_limit,
+    }

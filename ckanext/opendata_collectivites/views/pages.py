@@ -1,0 +1,58 @@
+"""Blueprint of ``/themes``, ``/themes/<slug>`` and ``/mots-cles``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.views import dataset as dataset_views
+from flask import Blueprint, request
+from werkzeug.datastructures import ImmutableMultiDict
+
+from ckanext.opendata_collectivites import vocabularies as voc
+from ckanext.opendata_collectivites.views import helpers
+
+pages = Blueprint("collectivites_pages", __name__)
+
+
+def themes() -> str:
+    """All portal themes as tiles, most used first ("Thèmes populaires")."""
+    return tk.render("collectivites/themes.html", {"themes": helpers.theme_list()})
+
+
+def theme(slug: str) -> str | Any:
+    """The theme's page: CKAN's dataset search restricted to the theme.
+
+    The restriction is an ordinary search filter (``vocab_themes=<slug>``), so
+    CKAN's own view does the searching, facets, sorting and paging, and its
+    links (next page, sort, facets) keep the filter; ``page.html`` shows the
+    theme's header on any listing restricted to exactly one theme.
+    """
+    if voc.portal_theme(slug) is None:
+        tk.abort(404, tk._("Theme not found"))
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != helpers.THEME_ARG]
+    request.args = ImmutableMultiDict([(helpers.THEME_ARG, slug)] + args)
+    return dataset_views.search("dataset")
+
+
+def keywords() -> str:
+    """The keyword cloud, optionally for one collectivité or one theme."""
+    data: dict[str, Any] = {}
+    for arg in ("organization", "theme"):
+        if request.args.get(arg):
+            data[arg] = request.args[arg]
+    try:
+        cloud = tk.get_action("collectivites_keyword_cloud")({}, data)
+    except tk.ValidationError as error:
+        messages = [m for ms in error.error_dict.values() for m in ms]
+        return tk.abort(404, " ".join(messages))
+    return tk.render("collectivites/keywords.html", {"cloud": cloud})
+
+
+pages.add_url_rule("/themes", view_func=themes, strict_slashes=False)
+pages.add_url_rule("/themes/<slug>", view_func=theme)
+pages.add_url_rule("/mots-cles", view_func=keywords, strict_slashes=False)
+
+
+def get_blueprints() -> list[Blueprint]:
+    return [pages]
