@@ -1,0 +1,2 @@
+"""Harvester of member collectivités' catalogues (CKAN, Opendatasoft, udata,
+DCAT, SCDL CSV): client → adapter → normalised record → mapper → CKAN."""

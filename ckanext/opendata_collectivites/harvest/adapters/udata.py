@@ -1,0 +1,162 @@
+"""udata / data.gouv.fr: one organisation's datasets through API v1.
+
+Source URL: the organisation page (``/fr/organizations/<slug>/``) or its API
+URL. Datasets harvested by data.gouv.fr from elsewhere keep their original
+landing page (``harvest.remote_url``), so the same dataset reached directly
+and through data.gouv.fr is recognised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ckanext.opendata_collectivites.harvest.adapters.base import (
+    PAGE_SIZE,
+    Detected,
+    Item,
+    PageGuard,
+    as_list,
+    base_url,
+    text,
+)
+from ckanext.opendata_collectivites.harvest.config import SourceConfig
+from ckanext.opendata_collectivites.harvest.errors import HarvestError, TransportError
+from ckanext.opendata_collectivites.harvest.http import HttpClient
+from ckanext.opendata_collectivites.harvest.record import Record, RecordError, Resource
+
+MARKERS = ("/api/1/", "/fr/organizations/", "/en/organizations/", "/organizations/")
+_ORG = re.compile(r"/organizations/([^/?#]+)")
+
+
+def detect(
+    client: HttpClient, url: str, organization: str | None = None
+) -> Detected | None:
+    match = _ORG.search(url)
+    slug = organization or (match.group(1) if match else "")
+    if not slug:
+        return None
+    root = base_url(url, MARKERS)
+    try:
+        org = client.get(f"{root}/api/1/organizations/{slug}/").json()
+    except TransportError:
+        raise
+    except HarvestError:
+        return None
+    if not (isinstance(org, dict) and org.get("id") and "slug" in org):
+        return None
+    total = (org.get("metrics") or {}).get("datasets")
+    return Detected("udata", root, "1", total, organization=str(org["id"]))
+
+
+class UdataAdapter:
+    platform = "udata"
+
+    def records(
+        self, client: HttpClient, detected: Detected, config: SourceConfig
+    ) -> Iterator[Item]:
+        url = f"{detected.api_url}/api/1/datasets/"
+        guard = PageGuard(url)
+        page = 1
+        read = 0
+        while True:
+            data = client.get(
+                url,
+                params={
+                    "organization": detected.organization,
+                    "page": page,
+                    "page_size": PAGE_SIZE,
+                },
+            ).json()
+            try:
+                items = list(data["data"])
+                total = int(data["total"])
+            except (KeyError, TypeError, ValueError) as exc:
+                raise HarvestError(
+                    "Unexpected udata answer at %(url)s: %(error)s",
+                    url=url,
+                    error=f"{type(exc).__name__}: {exc}",
+                ) from exc
+            guard.check(
+                [str(i.get("id")) if isinstance(i, dict) else "" for i in items]
+            )
+            for raw in items:
+                try:
+                    yield self.to_record(raw)
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    guid = str(raw.get("id")) if isinstance(raw, dict) else "?"
+                    yield RecordError(
+                        guid,
+                        "Malformed udata dataset %(id)s: %(error)s",
+                        {"id": guid, "error": f"{type(exc).__name__}: {exc}"},
+                    )
+            read += len(items)
+            page += 1
+            if not items or read >= total or not data.get("next_page"):
+                return
+
+    def to_record(self, raw: dict[str, Any]) -> Record:
+        guid = str(raw["id"])
+        title = text(raw.get("title"))
+        if not title:
+            raise ValueError("no title")
+        harvest = raw.get("harvest") or {}
+        temporal = raw.get("temporal_coverage") or {}
+        spatial = raw.get("spatial") or {}
+        contacts = raw.get("contact_points") or []
+        contact = contacts[0] if contacts and isinstance(contacts[0], dict) else {}
+        schema = raw.get("schema") or {}
+        conforms = [text(schema.get("url"))] if schema.get("url") else []
+        resources = []
+        for r in raw.get("resources") or []:
+            rschema = r.get("schema") or {}
+            resources.append(
+                Resource(
+                    url=text(r["url"]),
+                    name=text(r.get("title")),
+                    description=text(r.get("description")),
+                    format=text(r.get("format")),
+                    mimetype=text(r.get("mime")),
+                    size=r.get("filesize")
+                    if isinstance(r.get("filesize"), int)
+                    else None,
+                    conforms_to=_schema_url(rschema),
+                    key=str(r.get("id") or r["url"]),
+                )
+            )
+            if _schema_url(rschema) and _schema_url(rschema) not in conforms:
+                conforms.append(_schema_url(rschema))
+        page = text(raw.get("page"))
+        return Record(
+            guid=guid,
+            title=title,
+            platform="udata",
+            description=text(raw.get("description")),
+            keywords=as_list(raw.get("tags")),
+            themes=as_list((raw.get("extras") or {}).get("theme")),
+            licence=text(raw.get("license")),
+            frequency=text(raw.get("frequency")),
+            temporal_start=text(temporal.get("start")),
+            temporal_end=text(temporal.get("end")),
+            spatial=[z for z in as_list(spatial.get("zones"))],
+            spatial_granularity=text(spatial.get("granularity")),
+            contact_name=text(contact.get("name")),
+            contact_email=text(contact.get("email")),
+            conforms_to=conforms,
+            landing_page=text(harvest.get("remote_url")) or page,
+            identifier=text(harvest.get("uri")) or text(raw.get("uri")) or page,
+            issued=text(raw.get("created_at")),
+            modified=text(raw.get("last_update") or raw.get("last_modified")),
+            resources=resources,
+            remote_org=text((raw.get("organization") or {}).get("slug")),
+        )
+
+
+def _schema_url(schema: dict[str, Any]) -> str:
+    if schema.get("url"):
+        return text(schema["url"])
+    name, version = schema.get("name"), schema.get("version")
+    if name and version:
+        return f"https://schema.data.gouv.fr/schemas/{name}/{version}/schema.json"
+    return ""

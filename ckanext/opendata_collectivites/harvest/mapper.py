@@ -1,0 +1,307 @@
+"""The single mapper: normalised record → the project's dataset dict.
+
+Controlled values come from ``vocabularies`` only. What cannot be mapped is
+kept where it is useful (unmatched themes become keywords) and reported in
+``Mapping.notes`` (English msgids rendered later in the site's language).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from slugify import slugify
+
+from ckanext.opendata_collectivites import vocabularies as voc
+from ckanext.opendata_collectivites.harvest.config import SourceConfig
+from ckanext.opendata_collectivites.harvest.record import Record
+
+NAMESPACE = uuid.UUID("6f1c8a52-3d0e-4c57-9a56-0c3b3f7c2e11")
+TAG_MAX = 100
+_TAG_BAD = re.compile(r"[^\w \-.]+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+LANGUAGES = {
+    "fr": "FRA",
+    "fra": "FRA",
+    "fre": "FRA",
+    "en": "ENG",
+    "eng": "ENG",
+    "de": "DEU",
+    "deu": "DEU",
+    "es": "SPA",
+    "it": "ITA",
+    "br": "BRE",
+    "oc": "OCI",
+    "co": "COS",
+    "eu": "EUS",
+    "ca": "CAT",
+}
+UDATA_ZONE = re.compile(r"^fr:(commune|epci|departement|region|pays):(\w+)$")
+GRANULARITY_KINDS = {
+    "fr:commune": "Communale",
+    "fr:epci": "Intercommunale",
+    "fr:departement": "Départementale",
+    "fr:region": "Régionale",
+}
+
+
+@dataclass
+class Owner:
+    """The collectivité that owns the source (its CKAN organisation)."""
+
+    id: str
+    name: str
+    title: str = ""
+    territory: str = ""
+
+
+@dataclass
+class Mapping:
+    dataset: dict[str, Any]
+    notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+def local_id(source_id: str, guid: str) -> str:
+    """Local dataset id: derived from the source and the stable remote id."""
+    return str(uuid.uuid5(NAMESPACE, f"{source_id}|{guid}"))
+
+
+def local_name(source_id: str, guid: str, title: str) -> str:
+    """Readable, unique URL name: title slug plus a hash of source and id."""
+    digest = hashlib.sha1(f"{source_id}|{guid}".encode()).hexdigest()[:8]
+    stem = slugify(title, max_length=80, word_boundary=True) or "jeu-de-donnees"
+    return f"{stem}-{digest}"
+
+
+def _fold(value: str) -> str:
+    value = unicodedata.normalize("NFKD", value)
+    return "".join(c for c in value if not unicodedata.combining(c)).casefold().strip()
+
+
+def clean_tag(keyword: str) -> str:
+    """A CKAN-valid tag keeping the French label (accents and case kept):
+    apostrophes and other punctuation become spaces, length 2..100."""
+    tag = _TAG_BAD.sub(" ", keyword.replace("’", " ").replace("'", " "))
+    tag = _SPACES.sub(" ", tag).strip(" -.")
+    return tag[:TAG_MAX].strip()
+
+
+def iso_date(value: str) -> str:
+    """``YYYY-MM-DD`` from ISO dates/datetimes or ``DD/MM/YYYY``; "" otherwise."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})", value)
+    if match:
+        try:
+            return date(*map(int, match.groups())).isoformat()
+        except ValueError:
+            return ""
+    match = re.match(r"^(\d{2})/(\d{2})/(\d{4})$", value)
+    if match:
+        d, m, y = map(int, match.groups())
+        try:
+            return date(y, m, d).isoformat()
+        except ValueError:
+            return ""
+    if re.match(r"^\d{4}$", value):
+        return f"{value}-01-01"
+    try:
+        return datetime.fromisoformat(value).date().isoformat()
+    except ValueError:
+        return ""
+
+
+def _themes(
+    record: Record, config: SourceConfig, notes: list[tuple[str, dict[str, Any]]]
+) -> tuple[list[str], list[str]]:
+    slugs: list[str] = []
+    unmatched: list[str] = []
+    for label in record.themes:
+        theme = voc.match_theme(label, overrides=config.theme_overrides)
+        parts = (
+            [theme]
+            if theme
+            else [
+                voc.match_theme(p, overrides=config.theme_overrides)
+                for p in re.split(r"[,;/]", label)
+                if p.strip()
+            ]
+        )
+        found = [t for t in parts if t]
+        if not found:
+            unmatched.append(label)
+            notes.append(
+                (
+                    "Theme not recognised: %(value)s (kept as a keyword).",
+                    {"value": label},
+                )
+            )
+        for t in found:
+            if t.slug not in slugs:
+                slugs.append(t.slug)
+    for slug in config.default_themes:
+        if slug not in slugs:
+            slugs.append(slug)
+    return slugs, unmatched
+
+
+def _tags(values: list[str]) -> list[dict[str, str]]:
+    seen: set[str] = set()
+    out = []
+    for value in values:
+        tag = clean_tag(value)
+        if len(tag) < 2 or _fold(tag) in seen:
+            continue
+        seen.add(_fold(tag))
+        out.append({"name": tag})
+    return out
+
+
+def _licence(
+    record: Record, config: SourceConfig, notes: list[tuple[str, dict[str, Any]]]
+) -> str | None:
+    candidates = [record.licence, *record.licence_alt]
+    for text in candidates:
+        if text:
+            found = voc.match_licence(text)
+            if found:
+                return found.id
+    if config.licence:
+        found = voc.match_licence(config.licence) or voc.licence(config.licence)
+        if found:
+            return found.id
+    if record.licence:
+        notes.append(("Licence not recognised: %(value)s.", {"value": record.licence}))
+    return None
+
+
+def _territories(record: Record, owner: Owner) -> list[str]:
+    out: list[str] = []
+    for value in record.spatial:
+        value = value.strip()
+        zone = UDATA_ZONE.match(value)
+        if zone:
+            value = f"{zone.group(1)}:{zone.group(2)}"
+        found = voc.territory(value) if ":" in value else None
+        if not found and not value.startswith("http"):
+            hits = voc.search_territories(value, limit=3)
+            found = next((t for t in hits if _fold(t.name) == _fold(value)), None)
+        if found and found.id not in out:
+            out.append(found.id)
+    if not out and owner.territory:
+        out.append(owner.territory)
+    return out
+
+
+def _granularity(value: str) -> str:
+    if not value:
+        return ""
+    value = GRANULARITY_KINDS.get(value, value)
+    for concept in voc.granularities():
+        if _fold(value) in (
+            _fold(concept.code),
+            _fold(concept.label),
+            _fold(concept.scdl or ""),
+        ):
+            return concept.code
+    return ""
+
+
+def _schema(urls: list[str]) -> str:
+    for url in urls:
+        if voc.schema_by_url(url):
+            return url
+    return ""
+
+
+def _languages(values: list[str]) -> list[str]:
+    out = []
+    for value in values:
+        code = LANGUAGES.get(value.strip().lower().rsplit("/", 1)[-1].lower())
+        if not code and value.strip().upper() in LANGUAGES.values():
+            code = value.strip().upper()
+        if code and code not in out:
+            out.append(code)
+    return out or ["FRA"]
+
+
+def map_record(
+    record: Record, source_id: str, owner: Owner, config: SourceConfig
+) -> Mapping:
+    """The dataset dict for ``package_create``/``package_update``."""
+    notes: list[tuple[str, dict[str, Any]]] = []
+    themes, unmatched = _themes(record, config, notes)
+    frequency = ""
+    if record.frequency:
+        concept = voc.match_frequency(record.frequency)
+        if concept:
+            frequency = concept.code
+        else:
+            notes.append(
+                (
+                    "Update frequency not recognised: %(value)s.",
+                    {"value": record.frequency},
+                )
+            )
+    dataset: dict[str, Any] = {
+        "id": local_id(source_id, record.guid),
+        "name": local_name(source_id, record.guid, record.title),
+        "title": record.title[:500],
+        "notes": record.description,
+        "owner_org": owner.id,
+        "private": False,
+        "url": record.landing_page,
+        "identifier": record.identifier or record.landing_page,
+        "themes": themes,
+        "tags": _tags(record.keywords + unmatched + config.default_keywords),
+        "territories": _territories(record, owner),
+        "language": _languages(record.language),
+        "access_rights": "PUBLIC",
+    }
+    licence = _licence(record, config, notes)
+    if licence:
+        dataset["license_id"] = licence
+    optional = {
+        "frequency": frequency,
+        "temporal_start": iso_date(record.temporal_start),
+        "temporal_end": iso_date(record.temporal_end),
+        "issued": iso_date(record.issued),
+        "modified": iso_date(record.modified),
+        "contact_name": record.contact_name,
+        "contact_email": record.contact_email,
+        "spatial_granularity": _granularity(record.spatial_granularity),
+        "conforms_to": _schema(record.conforms_to),
+    }
+    if record.producer_name and _fold(record.producer_name) not in (
+        _fold(owner.title),
+        _fold(owner.name),
+    ):
+        optional["producer_name"] = record.producer_name
+        optional["producer_siren"] = record.producer_siren
+    dataset.update({k: v for k, v in optional.items() if v})
+    dataset["resources"] = [_resource(r) for r in record.resources]
+    return Mapping(dataset, notes)
+
+
+def _resource(resource: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "url": resource.url,
+        "name": resource.name or resource.url,
+        "description": resource.description,
+        "format": resource.format,
+    }
+    if resource.mimetype:
+        out["mimetype"] = resource.mimetype
+    if resource.size is not None:
+        out["size"] = resource.size
+    if resource.access_url:
+        out["access_url"] = resource.access_url
+    if resource.conforms_to and voc.schema_by_url(resource.conforms_to):
+        out["conforms_to"] = resource.conforms_to
+    return out

@@ -1,0 +1,283 @@
+"""A local HTTP server that answers like the platforms the harvester reads.
+
+Catalogues hold dataset records in each platform's exact record shape; the
+server wraps them in the platform's envelopes and paging (CKAN Action API,
+Opendatasoft Explore v2.1/v2.0/v1, udata API v1) or serves files as they are
+(DCAT documents, SCDL CSV). Used by the demo, the tests and the benchmark;
+binds 127.0.0.1 only. Catalogues can be changed while the server runs.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class CkanCatalogue:
+    datasets: list[dict[str, Any]]
+    version: str = "2.11.0"
+
+
+@dataclass
+class OdsCatalogue:
+    datasets: list[dict[str, Any]]  # Explore v2.1 dataset objects
+    versions: tuple[str, ...] = ("v2.1", "v2.0", "v1")
+
+
+@dataclass
+class UdataCatalogue:
+    organizations: list[dict[str, Any]]
+    datasets: list[dict[str, Any]]
+
+
+@dataclass
+class FileCatalogue:
+    files: dict[str, tuple[str, bytes]] = field(
+        default_factory=dict
+    )  # path → (type, body)
+
+
+Catalogue = CkanCatalogue | OdsCatalogue | UdataCatalogue | FileCatalogue
+
+
+class PayloadServer:
+    """``server.mount("rennes", OdsCatalogue([...]))`` then read
+    ``server.url("rennes")``."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.mounts: dict[str, Catalogue] = {}
+        self.requests: list[str] = []
+        handler = type("Handler", (_Handler,), {"owner": self})
+        self.httpd = ThreadingHTTPServer((host, port), handler)
+        self.httpd.daemon_threads = True
+        self.thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return self.httpd.server_address[1]
+
+    def url(self, prefix: str = "") -> str:
+        return f"http://127.0.0.1:{self.port}/{prefix}".rstrip("/")
+
+    def mount(self, prefix: str, catalogue: Catalogue) -> str:
+        self.mounts[prefix.strip("/")] = catalogue
+        return self.url(prefix.strip("/"))
+
+    def start(self) -> PayloadServer:
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self) -> PayloadServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    owner: PayloadServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server API
+        self.owner.requests.append(self.path)
+        parts = urlsplit(self.path)
+        prefix, _, rest = parts.path.lstrip("/").partition("/")
+        catalogue = self.owner.mounts.get(prefix)
+        query = {k: v for k, v in parse_qs(parts.query).items()}
+        answer = None
+        if catalogue is not None:
+            answer = route(catalogue, "/" + rest, query, self.owner.url(prefix))
+        if answer is None:
+            self._send(404, "application/json", b'{"error": "not found"}')
+        else:
+            self._send(200, *answer)
+
+    def _send(self, status: int, ctype: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def _json(data: Any) -> tuple[str, bytes]:
+    return "application/json; charset=utf-8", json.dumps(
+        data, ensure_ascii=False
+    ).encode()
+
+
+def _int(query: dict[str, list[str]], key: str, default: int) -> int:
+    try:
+        return int(query.get(key, [default])[0])
+    except ValueError:
+        return default
+
+
+def route(
+    catalogue: Catalogue, path: str, query: dict[str, list[str]], base: str
+) -> tuple[str, bytes] | None:
+    if isinstance(catalogue, CkanCatalogue):
+        return _ckan(catalogue, path, query)
+    if isinstance(catalogue, OdsCatalogue):
+        return _ods(catalogue, path, query)
+    if isinstance(catalogue, UdataCatalogue):
+        return _udata(catalogue, path, query, base)
+    file = catalogue.files.get(
+        path.lstrip("/")
+        + (
+            "?" + "&".join(f"{k}={v[0]}" for k, v in sorted(query.items()))
+            if query
+            else ""
+        )
+    )
+    return file
+
+
+def _ckan(cat: CkanCatalogue, path: str, query: dict[str, list[str]]) -> Any:
+    action = path.rsplit("/", 1)[-1]
+    if not path.startswith(("/api/3/action/", "/api/action/")):
+        return None
+    if action == "status_show":
+        return _json(
+            {
+                "success": True,
+                "result": {"ckan_version": cat.version, "site_title": "CKAN"},
+            }
+        )
+    if action == "package_search":
+        items = cat.datasets
+        for fq in query.get("fq", []):
+            if fq.startswith("organization:"):
+                org = fq.split(":", 1)[1].strip('"')
+                items = [
+                    d for d in items if (d.get("organization") or {}).get("name") == org
+                ]
+        start, rows = _int(query, "start", 0), _int(query, "rows", 10)
+        return _json(
+            {
+                "success": True,
+                "result": {"count": len(items), "results": items[start : start + rows]},
+            }
+        )
+    if action == "package_show":
+        wanted = query.get("id", [""])[0]
+        for d in cat.datasets:
+            if wanted in (d.get("id"), d.get("name")):
+                return _json({"success": True, "result": d})
+    return None
+
+
+def _ods_filter(cat: OdsCatalogue, query: dict[str, list[str]]) -> list[dict[str, Any]]:
+    items = cat.datasets
+    refines = list(query.get("refine", []))
+    refines += [f"{k[7:]}:{v[0]}" for k, v in query.items() if k.startswith("refine.")]
+    for refine in refines:
+        facet, _, value = refine.partition(":")
+        items = [
+            d
+            for d in items
+            if value in _as_list((d.get("metas") or {}).get("default", {}).get(facet))
+        ]
+    return items
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _ods(cat: OdsCatalogue, path: str, query: dict[str, list[str]]) -> Any:
+    items = _ods_filter(cat, query)
+    if path == "/api/explore/v2.1/catalog/datasets" and "v2.1" in cat.versions:
+        offset, limit = _int(query, "offset", 0), min(_int(query, "limit", 10), 100)
+        return _json(
+            {"total_count": len(items), "results": items[offset : offset + limit]}
+        )
+    if path == "/api/explore/v2.1/catalog/exports/json" and "v2.1" in cat.versions:
+        return _json(items[_int(query, "offset", 0) :])
+    if path == "/api/v2/catalog/datasets" and "v2.0" in cat.versions:
+        offset, limit = _int(query, "offset", 0), min(_int(query, "limit", 10), 100)
+        return _json(
+            {
+                "total_count": len(items),
+                "links": [],
+                "datasets": [
+                    {"links": [], "dataset": d} for d in items[offset : offset + limit]
+                ],
+            }
+        )
+    if path.rstrip("/") == "/api/datasets/1.0/search" and "v1" in cat.versions:
+        start, rows = _int(query, "start", 0), _int(query, "rows", 10)
+        return _json(
+            {
+                "nhits": len(items),
+                "parameters": {},
+                "datasets": [_ods_v1(d) for d in items[start : start + rows]],
+            }
+        )
+    return None
+
+
+def _ods_v1(d: dict[str, Any]) -> dict[str, Any]:
+    metas = d.get("metas") or {}
+    out = {
+        "datasetid": d["dataset_id"],
+        "metas": dict(metas.get("default") or {}),
+        "has_records": d.get("has_records", True),
+        "features": d.get("features", []),
+        "fields": d.get("fields", []),
+        "attachments": d.get("attachments", []),
+        "alternative_exports": [],
+    }
+    if metas.get("dcat"):
+        out["interop_metas"] = {"dcat": metas["dcat"]}
+    return out
+
+
+def _udata(
+    cat: UdataCatalogue, path: str, query: dict[str, list[str]], base: str
+) -> Any:
+    if path.startswith("/api/1/organizations/"):
+        slug = path[len("/api/1/organizations/") :].strip("/")
+        for org in cat.organizations:
+            if slug in (org.get("slug"), org.get("id")):
+                return _json(org)
+        return None
+    if path.rstrip("/") == "/api/1/datasets":
+        org = query.get("organization", [""])[0]
+        items = [
+            d for d in cat.datasets if (d.get("organization") or {}).get("id") == org
+        ]
+        page, size = max(_int(query, "page", 1), 1), _int(query, "page_size", 20)
+        chunk = items[(page - 1) * size : page * size]
+        more = page * size < len(items)
+        nxt = (
+            (
+                f"{base}/api/1/datasets/?organization={org}&page={page + 1}"
+                f"&page_size={size}"
+            )
+            if more
+            else None
+        )
+        return _json(
+            {
+                "data": chunk,
+                "page": page,
+                "page_size": size,
+                "total": len(items),
+                "next_page": nxt,
+                "previous_page": None,
+            }
+        )
+    return None
