@@ -35,6 +35,7 @@ setup(
             "collectivites = ckanext.opendata_collectivites.plugin:CollectivitesPlugin",
             "collectivites_search = ckanext.opendata_collectivites.plugin:SearchPlugin",
             "collectivites_pages = ckanext.opendata_collectivites.plugin:PagesPlugin",
+            "collectivites_harvest = ckanext.opendata_collectivites.plugin:HarvestPlugin",
         ],
     },
     message_extractors={

@@ -142,3 +142,26 @@ class PagesPlugin(p.SingletonPlugin):
         from ckanext.opendata_collectivites.logic import cache
 
         cache.mark_session_dirty()
+
+
+from ckanext.harvest.interfaces import IHarvester  # noqa: E402
+
+from ckanext.opendata_collectivites.harvest.harvester import (  # noqa: E402
+    CollectivitesHarvester,
+)
+
+
+@tk.blanket.config_declarations(
+    os.path.join(_HERE, "harvest", "config_declaration.yaml")
+)
+class HarvestPlugin(CollectivitesHarvester):
+    """ckanext-harvest harvester "Catalogue d'une collectivité" (logic in harvest/)."""
+
+    p.implements(IHarvester)
+    p.implements(p.ITemplateHelpers)
+
+    # ITemplateHelpers
+    def get_helpers(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.harvest import helpers
+
+        return helpers.get_helpers()
