@@ -36,6 +36,8 @@ setup(
             "collectivites_search = ckanext.opendata_collectivites.plugin:SearchPlugin",
             "collectivites_pages = ckanext.opendata_collectivites.plugin:PagesPlugin",
             "collectivites_harvest = ckanext.opendata_collectivites.plugin:HarvestPlugin",
+            "collectivites_schemas = "
+            "ckanext.opendata_collectivites.plugin:SchemasPlugin",
         ],
     },
     message_extractors={

@@ -165,3 +165,59 @@ class HarvestPlugin(CollectivitesHarvester):
         from ckanext.opendata_collectivites.harvest import helpers
 
         return helpers.get_helpers()
+
+
+@tk.blanket.config_declarations(
+    os.path.join(_HERE, "vocabularies", "config_declaration.yaml")
+)
+class SchemasPlugin(p.SingletonPlugin):
+    """French local-authority metadata: validators, licences, index fields, pickers."""
+
+    p.implements(p.IConfigurer, inherit=True)
+    p.implements(p.IValidators)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IPackageController, inherit=True)
+
+    # IConfigurer
+    def update_config(self, config: Any) -> None:
+        from ckanext.opendata_collectivites.schemas import licences
+
+        licences.configure(config)
+        tk.add_resource("assets/schemas", "collectivites_schemas")
+
+    # IValidators
+    def get_validators(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.schemas import validators
+
+        return validators.get_validators()
+
+    # ITemplateHelpers
+    def get_helpers(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.schemas import helpers
+
+        return helpers.get_helpers()
+
+    # IActions
+    def get_actions(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.schemas import actions
+
+        return actions.get_actions()
+
+    # IAuthFunctions
+    def get_auth_functions(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.schemas import actions
+
+        return actions.get_auth_functions()
+
+    # IPackageController
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.schemas import index
+
+        return index.before_dataset_index(pkg_dict)
+
+    def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> Any:
+        from ckanext.opendata_collectivites.schemas import index
+
+        return index.after_dataset_show(pkg_dict)

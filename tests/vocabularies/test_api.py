@@ -8,6 +8,7 @@ import os
 import pytest
 
 from ckanext.opendata_collectivites import vocabularies as voc
+from ckanext.opendata_collectivites.vocabularies.themes import DEFAULT_FILE
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
 
@@ -30,7 +31,7 @@ def test_portal_themes_have_labels_icons_and_valid_eu_mapping():
 def test_config_themes_file_is_the_shipped_default():
     assert filecmp.cmp(
         os.path.join(REPO, "config", "themes.yaml"),
-        voc.themes.DEFAULT_FILE,
+        DEFAULT_FILE,
         shallow=False,
     )
 

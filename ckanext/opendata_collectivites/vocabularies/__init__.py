@@ -123,10 +123,12 @@ def eu_themes_for(slugs: Iterable[str]) -> list[str]:
 
 def clear_caches() -> None:
     """Forget every loaded file (tests, ``vocabularies update``)."""
-    from ckanext.opendata_collectivites.vocabularies import concepts as _c
-    from ckanext.opendata_collectivites.vocabularies import territories as _t
-    from ckanext.opendata_collectivites.vocabularies import themes as _th
+    from ckanext.opendata_collectivites.vocabularies.concepts import clear_cache as c1
+    from ckanext.opendata_collectivites.vocabularies.territories import (
+        clear_cache as c2,
+    )
+    from ckanext.opendata_collectivites.vocabularies.themes import clear_cache as c3
 
-    _c.clear_cache()
-    _t.clear_cache()
-    _th.clear_cache()
+    c1()
+    c2()
+    c3()

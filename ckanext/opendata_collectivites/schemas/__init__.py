@@ -1,0 +1,1 @@
+"""Scheming schemas (dataset, resource, collectivité), presets, validators and hooks."""
