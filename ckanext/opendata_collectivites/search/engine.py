@@ -1,10 +1,64 @@
-"""Select the search engine and install it behind CKAN's Solr seam."""
+"""Select the search engine and install it behind CKAN's Solr seam.
+
+CKAN builds every Solr connection with ``pysolr.Solr(...)`` (looked up at call
+time in ``ckan.lib.search.common.make_connection``, which CKAN core and
+ckanext-harvest import by name).  With ``ckanext.collectivites.search.engine =
+postgresql`` the engine replaces ``pysolr.Solr`` by a dispatcher returning a
+:class:`~.connection.PostgresSolr`; with ``solr`` the dispatcher hands out the
+real ``pysolr.Solr`` and CKAN's Solr path is untouched.  The installation is
+process-wide and idempotent: it survives CKAN's plugin unload/reload in tests.
+``pysolr.SolrError`` stays the real class (CKAN catches it by name).
+"""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
+
+import pysolr
 
 ENGINE_OPTION = "ckanext.collectivites.search.engine"
+LANGUAGES_OPTION = "ckanext.collectivites.search.languages"
 PLACEHOLDER_URL = "postgresql://ckan-index"
+ENGINES = ("postgresql", "solr")
+
+_REAL_SOLR = pysolr.Solr
+_state: dict[str, Any] = {"engine": None, "installed": False, "check": None}
+
+
+def active_engine() -> Optional[str]:
+    """The engine in use (``None`` before configuration)."""
+    return _state["engine"]
+
+
+def _solr_factory(url: str, *args: Any, **kwargs: Any) -> Any:
+    if _state["engine"] == "postgresql":
+        from ckanext.opendata_collectivites.search.connection import PostgresSolr
+
+        return PostgresSolr(url, *args, **kwargs)
+    return _REAL_SOLR(url, *args, **kwargs)
+
+
+def _check_schema_version(schema_file: Optional[str] = None) -> bool:
+    """CKAN's Solr schema check, skipped (``False``: does not apply) for PostgreSQL."""
+    if _state["engine"] == "postgresql" and schema_file is None:
+        return False
+    return _state["check"](schema_file)
+
+
+def _install() -> None:
+    if _state["installed"]:
+        return
+    import ckan.lib.search as search
+    import ckan.lib.search.common as common
+
+    from ckanext.opendata_collectivites.search import connection, model
+
+    pysolr.Solr = _solr_factory  # type: ignore[misc, assignment]
+    common.Solr = _solr_factory  # type: ignore[attr-defined]
+    _state["check"] = search.check_solr_schema_version
+    search.check_solr_schema_version = _check_schema_version
+    connection.listen_session_events()
+    model.guard_rebuild()
+    _state["installed"] = True
 
 
 def configure(config: Any) -> None:
@@ -14,7 +68,19 @@ def configure(config: Any) -> None:
     keeps CKAN's configuration validation and ``SolrSettings`` satisfied.
     """
     engine = (config.get(ENGINE_OPTION) or "postgresql").strip().lower()
+    if engine not in ENGINES:
+        raise ValueError(
+            "%s must be one of %s, not %r" % (ENGINE_OPTION, ", ".join(ENGINES), engine)
+        )
+    _state["engine"] = engine
+    _install()
     if engine != "postgresql":
         return
-    if not config.get("solr_url"):
+    from ckanext.opendata_collectivites.search import analysis
+
+    languages = config.get(LANGUAGES_OPTION) or "french"
+    if isinstance(languages, str):
+        languages = languages.split()
+    analysis.set_languages(languages)
+    if not config.get("solr_url") or config.get("solr_url") == PLACEHOLDER_URL:
         config["solr_url"] = PLACEHOLDER_URL

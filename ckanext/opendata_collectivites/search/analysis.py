@@ -1,0 +1,152 @@
+"""Text analysis shared by indexing and querying (Solr ``text`` semantics).
+
+Whitespace tokenisation, word-delimiter splitting (punctuation, case change,
+letter/digit transitions; word and number runs catenated at index time),
+lower-casing, snowball stemming (French by default, other languages can be
+added) and ASCII folding.  Each token yields a small set of *variants* (the
+stem of the original and of the folded word); a query token matches when any
+of its variants is indexed, so "équipements" finds "equipement".
+"""
+from __future__ import annotations
+
+import functools
+import unicodedata
+from typing import Iterable, Iterator, NamedTuple
+
+import Stemmer
+
+from ckanext.opendata_collectivites.search import schema
+
+_LANGUAGES: tuple[str, ...] = ("french",)
+_SPECIAL_FOLDS = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss",
+                                "ø": "o", "Ø": "O", "đ": "d", "ł": "l", "Ł": "L"})
+MAX_TOKEN_LEN = 255
+
+
+class Token(NamedTuple):
+    """One analysed token: its alternative forms and its position."""
+
+    variants: tuple[str, ...]
+    position: int
+
+
+def set_languages(languages: Iterable[str]) -> None:
+    """Choose the snowball stemmers applied to ``text`` fields."""
+    global _LANGUAGES
+    langs = tuple(dict.fromkeys(lang.strip().lower() for lang in languages if lang.strip()))
+    for lang in langs:
+        Stemmer.Stemmer(lang)  # raises KeyError for an unknown language
+    _LANGUAGES = langs or ("french",)
+    _stems.cache_clear()
+
+
+@functools.lru_cache(maxsize=8)
+def _stemmer(lang: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(lang)
+
+
+def fold(text: str) -> str:
+    """ASCII-fold accented letters (é → e, œ → oe)."""
+    text = text.translate(_SPECIAL_FOLDS)
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.lru_cache(maxsize=65536)
+def _stems(word: str) -> tuple[str, ...]:
+    folded = fold(word)
+    out: dict[str, None] = {}
+    for lang in _LANGUAGES:
+        stemmer = _stemmer(lang)
+        out[fold(stemmer.stemWord(word))] = None
+        out[stemmer.stemWord(folded)] = None
+    return tuple(out)
+
+
+def _char_class(c: str) -> int:
+    if c.isdigit():
+        return 2
+    if c.isalpha():
+        return 3 if c.isupper() else 1
+    return 0
+
+
+def split_word(word: str) -> list[tuple[str, bool]]:
+    """Word-delimiter parts of one whitespace token: ``[(part, joined_to_previous)]``.
+
+    ``joined`` tells whether the part directly follows the previous one inside
+    the same run (for catenation), i.e. only a case change separates them.
+    """
+    parts: list[tuple[str, bool]] = []
+    current = ""
+    prev = 0
+    for c in word:
+        cls = _char_class(c)
+        if cls == 0:
+            if current:
+                parts.append((current, False))
+                current = ""
+            prev = 0
+            continue
+        if current:
+            if (cls == 2) != (prev == 2):  # letter/digit transition
+                parts.append((current, False))
+                current = ""
+            elif prev == 1 and cls == 3:  # lower → upper: "WiFi"
+                parts.append((current, False))
+                current = ""
+            elif prev == 3 and cls == 1 and len(current) > 1:  # "XMLFile" → XML, File
+                parts.append((current[:-1], False))
+                current = current[-1]
+        current += c
+        prev = cls
+    if current:
+        parts.append((current, False))
+    return parts
+
+
+def _runs(parts: list[str]) -> list[tuple[int, str]]:
+    """Catenated runs of ≥2 consecutive word parts or number parts."""
+    runs: list[tuple[int, str]] = []
+    start = 0
+    for i in range(1, len(parts) + 1):
+        if i == len(parts) or parts[i].isdigit() != parts[start].isdigit():
+            if i - start >= 2:
+                runs.append((start, "".join(parts[start:i])))
+            start = i
+    return runs
+
+
+def analyse(text: str, ftype: str = schema.TEXT, index: bool = True,
+            start: int = 0) -> Iterator[Token]:
+    """Analyse ``text`` as a Solr ``text``/``text_general`` field.
+
+    ``index`` adds the catenated word/number runs (index-time analysis only).
+    """
+    pos = start
+    for word in text.split():
+        parts = [p for p, _ in split_word(word)]
+        if not parts:
+            continue
+        base = pos
+        for part in parts:
+            yield Token(_forms(part, ftype), pos)
+            pos += 1
+        if index:
+            for offset, joined in _runs(parts):
+                yield Token(_forms(joined, ftype), base + offset)
+
+
+def _forms(part: str, ftype: str) -> tuple[str, ...]:
+    lower = part.lower()[:MAX_TOKEN_LEN]
+    if ftype == schema.TEXT:
+        return _stems(lower)
+    return (lower,)
+
+
+def prefix_form(term: str, ftype: str) -> str:
+    """Normalise a wildcard prefix the way Solr's multiterm analysis does."""
+    lower = term.lower()
+    return fold(lower) if ftype == schema.TEXT else lower

@@ -1,0 +1,229 @@
+"""Compile a query tree into a SQL condition (and a score) with bound parameters.
+
+The index table is aliased ``d``: ``d.strings`` (jsonb, ``{field: [values]}``
+for exact, date and numeric fields), ``d.tsv`` (tsvector of field-prefixed
+analysed tokens with positions) and ``d.stored`` (stored fields).
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+from ckanext.opendata_collectivites.search import analysis, dates, schema, tree
+from ckanext.opendata_collectivites.search.errors import query_error
+
+PRESENT = "__present__"
+
+
+class Params:
+    """Collects bound parameters, handing out ``:p<n>`` placeholders."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def add(self, value: Any) -> str:
+        name = "p%d" % len(self.values)
+        self.values[name] = value
+        return ":" + name
+
+
+def lexeme(field: str, token: str) -> str:
+    """The tsvector lexeme of ``token`` in ``field``."""
+    return field + ":" + token
+
+
+def quote_lexeme(lex: str) -> str:
+    return "'" + lex.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _alternatives(field: str, variants: tuple[str, ...], prefix: bool = False) -> str:
+    star = ":*" if prefix else ""
+    items = [quote_lexeme(lexeme(field, v)) + star for v in variants]
+    return items[0] if len(items) == 1 else "(" + " | ".join(items) + ")"
+
+
+def text_tsquery(field: str, ftype: str, value: str, phrase: bool) -> Optional[str]:
+    """tsquery text for ``value`` searched in analysed field ``field``."""
+    tokens = list(analysis.analyse(value, ftype, index=False))
+    if not tokens:
+        return None
+    parts = [_alternatives(field, t.variants) for t in tokens]
+    if len(parts) == 1:
+        return parts[0]
+    if phrase:
+        out = parts[0]
+        for prev, cur, part in zip(tokens, tokens[1:], parts[1:]):
+            distance = max(1, cur.position - prev.position)
+            out += " <%d> " % distance + part
+        return out
+    return " & ".join(parts)
+
+
+class Compiler:
+    """Turns tree nodes into SQL boolean expressions over the alias ``d``."""
+
+    def __init__(self, params: Params, now: Any = None) -> None:
+        self.p = params
+        self.now = now
+
+    def condition(self, node: tree.Node) -> str:
+        method = getattr(self, "_" + type(node).__name__.lower())
+        sql = method(node)
+        return sql
+
+    # -- leaves ------------------------------------------------------------
+    def _matchall(self, node: tree.MatchAll) -> str:
+        return "TRUE"
+
+    def _matchnone(self, node: tree.MatchNone) -> str:
+        return "FALSE"
+
+    def _contains(self, field: str, value: Any) -> str:
+        return "d.strings @> CAST(%s AS jsonb)" % self.p.add(json.dumps({field: [value]}))
+
+    def _term(self, node: tree.Term) -> str:
+        f = schema.field(node.field)
+        if f.type in schema.ANALYSED:
+            tsq = text_tsquery(node.field, f.type, node.value, node.phrase)
+            if tsq is None:
+                return "FALSE"
+            return "d.tsv @@ CAST(%s AS tsquery)" % self.p.add(tsq)
+        if f.type == schema.NGRAM:
+            value = node.value.lower().strip()
+            if not value:
+                return "FALSE"
+            return (
+                "EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.strings -> %s) v "
+                "WHERE strpos(v, %s) > 0)" % (self.p.add(node.field), self.p.add(value))
+            )
+        if f.type == schema.DATE:
+            try:
+                value = dates.index_form(dates.parse_math(node.value, self.now))
+            except dates.DateError:
+                raise query_error("Invalid date %(value)r in field %(field)s.",
+                                  value=node.value, field=node.field) from None
+            return self._contains(node.field, value)
+        if f.type in (schema.INT, schema.FLOAT):
+            try:
+                number = float(node.value)
+            except ValueError:
+                raise query_error("Invalid number %(value)r in field %(field)s.",
+                                  value=node.value, field=node.field) from None
+            return (
+                "EXISTS (SELECT 1 FROM jsonb_array_elements(d.strings -> %s) v "
+                "WHERE v = to_jsonb(CAST(%s AS numeric)))"
+                % (self.p.add(node.field), self.p.add(number))
+            )
+        if f.type == schema.NONE:
+            return "FALSE"
+        return self._contains(node.field, node.value)
+
+    def _wildcard(self, node: tree.Wildcard) -> str:
+        f = schema.field(node.field)
+        pattern = node.pattern
+        if f.type in schema.ANALYSED:
+            prefix = pattern.split("*")[0].split("?")[0]
+            if not prefix:
+                return self._exists(tree.Exists(node.field))
+            tokens = analysis.split_word(analysis.prefix_form(prefix, f.type))
+            if not tokens:
+                return "FALSE"
+            parts = [_alternatives(node.field, (t,)) for t, _ in tokens[:-1]]
+            parts.append(_alternatives(node.field, (tokens[-1][0],), prefix=True))
+            return "d.tsv @@ CAST(%s AS tsquery)" % self.p.add(" & ".join(parts))
+        like = "".join(
+            "%" if c == "*" else "_" if c == "?" else "\\" + c if c in "%_\\" else c
+            for c in (pattern.lower() if f.type == schema.NGRAM else pattern)
+        )
+        if f.type == schema.NGRAM:
+            like = "%" + like + "%"
+        return (
+            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.strings -> %s) v "
+            "WHERE v LIKE %s)" % (self.p.add(node.field), self.p.add(like))
+        )
+
+    def _exists(self, node: tree.Exists) -> str:
+        if node.field == "*":
+            return "TRUE"
+        return self._contains(PRESENT, node.field)
+
+    def _range(self, node: tree.Range) -> str:
+        f = schema.field(node.field)
+        conds = []
+        if f.type in (schema.INT, schema.FLOAT):
+            elem, cast = "jsonb_array_elements(d.strings -> %s)", "CAST(v::text AS numeric)"
+        else:
+            elem, cast = "jsonb_array_elements_text(d.strings -> %s)", 'v COLLATE "C"'
+        for bound, inclusive, op in ((node.low, node.include_low, ">"),
+                                     (node.high, node.include_high, "<")):
+            if bound is None:
+                continue
+            value: Any = bound
+            if f.type == schema.DATE:
+                try:
+                    value = dates.index_form(dates.parse_math(bound, self.now))
+                except dates.DateError:
+                    raise query_error("Invalid date %(value)r in field %(field)s.",
+                                      value=bound, field=node.field) from None
+            elif f.type in (schema.INT, schema.FLOAT):
+                try:
+                    value = float(bound)
+                except ValueError:
+                    raise query_error("Invalid number %(value)r in field %(field)s.",
+                                      value=bound, field=node.field) from None
+            conds.append("%s %s%s %s" % (cast, op, "=" if inclusive else "",
+                                          self.p.add(value)))
+        if f.type in schema.ANALYSED or f.type in (schema.NGRAM, schema.NONE):
+            return "FALSE"
+        where = " AND ".join(conds) or "TRUE"
+        return "EXISTS (SELECT 1 FROM %s v WHERE %s)" % (elem % self.p.add(node.field), where)
+
+    # -- compound ------------------------------------------------------------
+    def _bool(self, node: tree.Bool) -> str:
+        must = [self.condition(n) for o, n in node.clauses if o == tree.MUST]
+        must_not = [self.condition(n) for o, n in node.clauses if o == tree.MUST_NOT]
+        should = [self.condition(n) for o, n in node.clauses if o == tree.SHOULD]
+        parts = list(must)
+        if should:
+            need = node.min_should
+            if need == 0 and not must:
+                need = 1
+            if need == 1:
+                parts.append("(" + " OR ".join(should) + ")")
+            elif need >= len(should):
+                parts.extend(should)
+            elif need > 1:
+                parts.append("(" + " OR ".join(should) + ")")
+                parts.append(
+                    "(" + " + ".join("(CASE WHEN %s THEN 1 ELSE 0 END)" % s for s in should)
+                    + ") >= %d" % need
+                )
+        if not parts:
+            parts.append("TRUE")
+        parts.extend("NOT (%s)" % n for n in must_not)
+        return "(" + " AND ".join(parts) + ")"
+
+    def _dismax(self, node: tree.DisMax) -> str:
+        ors = [self.condition(tree.Term(f, node.value, node.phrase)) for f, _ in node.fields]
+        return "(" + " OR ".join(ors) + ")"
+
+    # -- scoring -------------------------------------------------------------
+    def score(self, node: tree.Node) -> str:
+        """A relevance expression: per dismax clause, best field boost + tie × others."""
+        terms: list[str] = []
+        self._collect_scores(node, terms)
+        return " + ".join(terms) if terms else "1.0"
+
+    def _collect_scores(self, node: tree.Node, out: list[str]) -> None:
+        if isinstance(node, tree.Bool):
+            for occur, child in node.clauses:
+                if occur != tree.MUST_NOT:
+                    self._collect_scores(child, out)
+        elif isinstance(node, tree.DisMax):
+            cases = [
+                "(CASE WHEN %s THEN %s ELSE 0 END)"
+                % (self.condition(tree.Term(f, node.value, node.phrase)), float(boost))
+                for f, boost in node.fields
+            ]
+            out.append("GREATEST(%s)" % ", ".join(cases))
+            out.append("%s * (%s)" % (float(node.tie), " + ".join(cases)))

@@ -1,0 +1,228 @@
+"""Run a Solr ``select`` request against the index table: filter, score, sort,
+page, project stored fields (``fl``) and count facets, all in SQL."""
+from __future__ import annotations
+
+import fnmatch
+import re
+from typing import Any, Optional
+
+from sqlalchemy import text
+
+from ckanext.opendata_collectivites.search import localparams, parser, schema, tree
+from ckanext.opendata_collectivites.search.compiler import Compiler, Params
+from ckanext.opendata_collectivites.search.errors import query_error, sort_error
+
+TABLE = "collectivites_search_doc"
+MAX_ROWS = 100000
+MAX_START = 1000000
+MAX_FACET_FIELDS = 50
+MAX_SORT_KEYS = 10
+
+
+def _int(params: dict[str, Any], key: str, default: int) -> int:
+    value = params.get(key, default)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise query_error("Invalid value %(value)r for parameter %(param)s: a whole number "
+                          "is expected.", value=value, param=key) from None
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value if v is not None]
+    return [str(value)]
+
+
+def _truthy(value: Any) -> bool:
+    return str(value).lower() in ("true", "on", "yes", "1")
+
+
+def parse_query(q: Any, params: dict[str, Any], default_op: str) -> tree.Query:
+    """Parse the main query (``q``) with the parser Solr would use."""
+    qtext = "" if q is None else str(q)
+    local, qtext = localparams.split(qtext)
+    deftype = (local.get("type") or params.get("defType") or "lucene").lower()
+    if local:
+        return tree.Query(localparams.to_node(local, qtext, params, default_op))
+    if deftype in ("dismax", "edismax"):
+        if not qtext.strip() or qtext.strip() == "*:*":
+            return tree.Query(tree.MatchAll() if qtext.strip() else tree.MatchNone())
+        if deftype == "edismax" and re.search(r"(^|\s)[\w.*-]+:", qtext):
+            return tree.Query(parser.parse_lucene(qtext, params.get("df") or "text",
+                                                  default_op))
+        tie = float(params.get("tie") or 0.1)
+        node = parser.parse_dismax(qtext, params.get("qf") or params.get("df") or "text",
+                                   params.get("mm") or "100%", tie)
+        return tree.Query(node, scored=True)
+    if deftype not in ("lucene", "standard"):
+        raise query_error("Unknown query parser %(name)r.", name=deftype)
+    if not qtext.strip():
+        return tree.Query(tree.MatchNone())
+    return tree.Query(parser.parse_lucene(qtext, params.get("df") or "text", default_op))
+
+
+def parse_filter(fq: str, params: dict[str, Any], default_op: str) -> tree.Node:
+    local, body = localparams.split(fq)
+    if local:
+        return localparams.to_node(local, body, params, default_op)
+    if not body.strip():
+        return tree.MatchAll()
+    return parser.parse_lucene(body, params.get("df") or "text", default_op)
+
+
+def sort_clauses(spec: Optional[str]) -> list[tuple[str, str]]:
+    """``"score desc, metadata_modified desc"`` → ``[("score", "DESC"), ...]``."""
+    out = []
+    for item in (spec or "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        parts = item.split()
+        if len(parts) != 2 or parts[1].lower() not in ("asc", "desc"):
+            raise sort_error(item)
+        out.append((parts[0], parts[1].upper()))
+    if len(out) > MAX_SORT_KEYS:
+        raise query_error("Too many sort keys: at most %(max)s.", max=MAX_SORT_KEYS)
+    return out
+
+
+def sort_expression(name: str, p: Params) -> str:
+    f = schema.field(name)
+    if f.multi:
+        raise query_error("Cannot sort on the multi-valued field %(field)s.", field=name)
+    if f.type in (schema.INT, schema.FLOAT):
+        return "(d.strings -> %s -> 0)" % p.add(name)
+    if f.type in schema.ANALYSED or f.type == schema.NONE:
+        return '(d.stored ->> %s) COLLATE "C"' % p.add(name)
+    return '(d.strings -> %s ->> 0) COLLATE "C"' % p.add(name)
+
+
+def _facet_source(name: str, p: Params) -> str:
+    f = schema.field(name)
+    if f.type in schema.ANALYSED:
+        return "CASE WHEN jsonb_typeof(d.stored -> %s) = 'array' THEN d.stored -> %s " \
+               "ELSE jsonb_build_array(d.stored -> %s) END" % ((p.add(name),) * 3)
+    return "d.strings -> %s" % p.add(name)
+
+
+def projection(fl: Any) -> tuple[Optional[list[str]], bool]:
+    """Requested stored fields (``None`` = all) and whether ``score`` is wanted."""
+    names = [n for item in _as_list(fl) for n in re.split(r"[\s,]+", item) if n]
+    if not names:
+        return None, False
+    want_score = "score" in names
+    names = [n for n in names if n != "score"]
+    if "*" in names:
+        return None, want_score
+    return names, want_score
+
+
+def run(session: Any, q: Any, params: dict[str, Any], site_filter: bool = False) -> dict:
+    """Execute a search; return a Solr-shaped JSON response dict."""
+    default_op = str(params.get("q.op") or "OR").upper()
+    query = parse_query(q, params, default_op)
+    filters = [parse_filter(fq, params, default_op) for fq in _as_list(params.get("fq"))]
+    rows = max(0, min(_int(params, "rows", 10), MAX_ROWS))
+    start = max(0, min(_int(params, "start", 0), MAX_START))
+    sorts = sort_clauses(params.get("sort")) or [("score", "DESC")]
+
+    p = Params()
+    comp = Compiler(p)
+    conds = [comp.condition(query.node)] + [comp.condition(n) for n in filters]
+    where = " AND ".join(c for c in conds if c != "TRUE") or "TRUE"
+    score = comp.score(query.node) if query.scored else "1.0"
+
+    order_cols, order_by = [], []
+    for k, (name, direction) in enumerate(sorts):
+        if name == "score":
+            order_by.append("score %s" % direction)
+            continue
+        order_cols.append("%s AS s%d" % (sort_expression(name, p), k))
+        order_by.append("s%d %s NULLS LAST" % (k, direction))
+    order_by.append("seq ASC")
+
+    facet_on = _truthy(params.get("facet", "false"))
+    facet_fields = list(dict.fromkeys(_as_list(params.get("facet.field")))) if facet_on else []
+    if len(facet_fields) > MAX_FACET_FIELDS:
+        raise query_error("Too many facet fields: at most %(max)s.", max=MAX_FACET_FIELDS)
+    facet_limit = _int(params, "facet.limit", 100)
+    facet_mincount = _int(params, "facet.mincount", 0)
+    facet_sort = str(params.get("facet.sort") or ("count" if facet_limit > 0 else "index"))
+
+    cols = ["d.seq", "%s AS score" % score] + order_cols
+    cols += ["%s AS f%d" % (_facet_source(name, p), k) for k, name in enumerate(facet_fields)]
+    parts = ["SELECT 0 AS kind, NULL::text AS key, count(*) AS n, NULL::bigint AS seq, "
+             "NULL::float8 AS score FROM hits"]
+    if rows > 0:
+        parts.append(
+            "(SELECT 1, NULL, NULL, seq, score FROM hits ORDER BY %s LIMIT %s OFFSET %s)"
+            % (", ".join(order_by), p.add(rows), p.add(start))
+        )
+    for k, name in enumerate(facet_fields):
+        if facet_limit == 0:
+            continue
+        order = "count(*) DESC, v COLLATE \"C\"" if facet_sort == "count" else "v COLLATE \"C\""
+        limit = "" if facet_limit < 0 else "LIMIT %s" % p.add(facet_limit)
+        having = "HAVING count(*) >= %s" % p.add(max(facet_mincount, 1))
+        parts.append(
+            "(SELECT %d, v, count(*), NULL, NULL FROM hits, jsonb_array_elements_text("
+            "CASE WHEN jsonb_typeof(hits.f%d) = 'array' THEN hits.f%d ELSE '[]'::jsonb END) v"
+            " GROUP BY v %s ORDER BY %s %s)" % (k + 2, k, k, having, order, limit)
+        )
+    sql = "WITH hits AS MATERIALIZED (SELECT %s FROM %s d WHERE %s) %s" % (
+        ", ".join(cols), TABLE, where, " UNION ALL ".join(parts))
+    result = session.execute(text(sql), p.values).fetchall()
+
+    hits = 0
+    page: list[tuple[int, float]] = []
+    facets: dict[str, list[Any]] = {name: [] for name in facet_fields}
+    for kind, key, n, seq, sc in result:
+        if kind == 0:
+            hits = n
+        elif kind == 1:
+            page.append((seq, sc))
+        else:
+            facets[facet_fields[kind - 2]].extend([key, n])
+
+    docs = fetch_docs(session, page, params.get("fl"))
+    response: dict[str, Any] = {
+        "responseHeader": {"status": 0},
+        "response": {"numFound": hits, "start": start, "docs": docs},
+    }
+    if facet_on:
+        response["facet_counts"] = {"facet_queries": {}, "facet_fields": facets}
+    return response
+
+
+def fetch_docs(session: Any, page: list[tuple[int, float]], fl: Any) -> list[dict]:
+    if not page:
+        return []
+    names, want_score = projection(fl)
+    rows = session.execute(
+        text("SELECT seq, stored FROM %s WHERE seq = ANY(:seqs)" % TABLE),
+        {"seqs": [seq for seq, _ in page]},
+    ).fetchall()
+    by_seq = {seq: stored for seq, stored in rows}
+    docs = []
+    for seq, sc in page:
+        stored = by_seq.get(seq)
+        if stored is None:
+            continue
+        if names is None:
+            doc = dict(stored)
+        else:
+            doc = {}
+            for name in names:
+                if "*" in name or "?" in name:
+                    doc.update({k: v for k, v in stored.items() if fnmatch.fnmatchcase(k, name)})
+                elif name in stored:
+                    doc[name] = stored[name]
+        if want_score:
+            doc["score"] = float(sc)
+        docs.append(doc)
+    return docs

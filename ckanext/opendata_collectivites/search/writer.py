@@ -1,0 +1,140 @@
+"""Turn a Solr update document (as CKAN builds it) into an index row."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from typing import Any, NamedTuple
+
+import pysolr
+
+from ckanext.opendata_collectivites.search import analysis, dates, schema
+from ckanext.opendata_collectivites.search.compiler import PRESENT, lexeme, quote_lexeme
+
+POSITION_GAP = 100  # Solr's positionIncrementGap between values of a field
+MAX_POSITION = 16383  # PostgreSQL's tsvector limit
+MAX_POSITIONS_PER_LEXEME = 255
+
+
+class Row(NamedTuple):
+    index_id: str
+    site_id: str
+    stored: str  # JSON
+    strings: str  # JSON
+    tsv: str  # tsvector literal
+
+
+def _values(value: Any) -> list[Any]:
+    values = value if isinstance(value, (list, tuple, set)) else [value]
+    return [v for v in values if v is not None]
+
+
+def _as_string(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True)
+    return str(value)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.stored: dict[str, Any] = {}
+        self.strings: dict[str, list[Any]] = defaultdict(list)
+        self.lexemes: dict[str, list[int]] = defaultdict(list)
+        self.next_pos: dict[str, int] = {}
+        self.present: set[str] = set()
+
+    def index(self, name: str, values: list[Any], store: bool) -> None:
+        f = schema.field(name)
+        if not values:
+            return
+        if store and f.stored:
+            stored = [self._stored_form(f, v) for v in values]
+            self.stored[name] = stored if (f.multi or len(stored) > 1) else stored[0]
+        if f.type == schema.NONE:
+            return
+        self.present.add(name)
+        if f.type in schema.ANALYSED:
+            for v in values:
+                self._tokens(name, f.type, _as_string(v))
+        elif f.type == schema.DATE:
+            self.strings[name].extend(dates.index_form(self._date(name, v)) for v in values)
+        elif f.type in (schema.INT, schema.FLOAT):
+            for v in values:
+                try:
+                    number = float(v)
+                except (TypeError, ValueError):
+                    raise pysolr.SolrError(
+                        "ERROR: Error adding field '%s'='%s': not a number" % (name, v)
+                    ) from None
+                self.strings[name].append(int(number) if number.is_integer() else number)
+        elif f.type == schema.NGRAM:
+            self.strings[name].extend(_as_string(v).lower() for v in values)
+        else:
+            self.strings[name].extend(_as_string(v) for v in values)
+
+    @staticmethod
+    def _date(name: str, value: Any) -> dt.datetime:
+        try:
+            return dates.parse(value)
+        except dates.DateError:
+            raise pysolr.SolrError(
+                "ERROR: Error adding field '%s'='%s' msg=Invalid Date String:'%s'"
+                % (name, value, value)
+            ) from None
+
+    def _stored_form(self, f: schema.Field, value: Any) -> Any:
+        if f.type == schema.DATE:
+            return dates.output_form(self._date(f.name, value))
+        if f.type in (schema.INT, schema.FLOAT) and not isinstance(value, bool):
+            return value
+        return _as_string(value) if not isinstance(value, str) else value
+
+    def _tokens(self, name: str, ftype: str, text: str) -> None:
+        start = self.next_pos.get(name)
+        start = 1 if start is None else start + POSITION_GAP
+        last = start
+        for token in analysis.analyse(text, ftype, index=True, start=start):
+            pos = min(token.position, MAX_POSITION)
+            last = max(last, token.position)
+            for variant in token.variants:
+                positions = self.lexemes[lexeme(name, variant)]
+                if len(positions) < MAX_POSITIONS_PER_LEXEME and (
+                    not positions or positions[-1] != pos
+                ):
+                    positions.append(pos)
+        self.next_pos[name] = last
+
+    def tsvector(self) -> str:
+        return " ".join(
+            quote_lexeme(lex) + ":" + ",".join(map(str, sorted(set(pos))))
+            for lex, pos in self.lexemes.items()
+        )
+
+
+def build_row(doc: dict[str, Any]) -> Row:
+    """Index row of one document: stored fields, exact values, text lexemes."""
+    doc = {k: v for k, v in doc.items() if v is not None and v != ""}
+    index_id = doc.get("index_id")
+    if not index_id:
+        raise pysolr.SolrError(
+            "ERROR: [doc=%s] missing required field: index_id" % doc.get("id")
+        )
+    doc.setdefault("indexed_ts", dt.datetime.now(dt.timezone.utc))
+    b = _Builder()
+    for name, value in doc.items():
+        values = _values(value)
+        b.index(name, values, store=True)
+        for dest in schema.copy_targets(name):
+            if dest != name:
+                b.index(dest, values, store=False)
+    strings = dict(b.strings)
+    strings[PRESENT] = sorted(b.present)
+    return Row(
+        index_id=str(index_id),
+        site_id=_as_string(doc.get("site_id", "")),
+        stored=json.dumps(b.stored),
+        strings=json.dumps(strings),
+        tsv=b.tsvector(),
+    )
