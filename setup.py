@@ -36,8 +36,13 @@ setup(
             "collectivites_search = ckanext.opendata_collectivites.plugin:SearchPlugin",
             "collectivites_pages = ckanext.opendata_collectivites.plugin:PagesPlugin",
             "collectivites_harvest = ckanext.opendata_collectivites.plugin:HarvestPlugin",
+            "collectivites_dcat = ckanext.opendata_collectivites.plugin:DCATPlugin",
             "collectivites_schemas = "
             "ckanext.opendata_collectivites.plugin:SchemasPlugin",
+        ],
+        "ckan.rdf.profiles": [
+            "collectivites_dcat_ap = "
+            "ckanext.opendata_collectivites.dcat.profile:CollectivitesDCATAPProfile",
         ],
     },
     message_extractors={

@@ -167,6 +167,39 @@ class HarvestPlugin(CollectivitesHarvester):
         return helpers.get_helpers()
 
 
+class DCATPlugin(p.SingletonPlugin):
+    """DCAT-AP 3 feeds per collectivité, SCDL catalogue CSV, quality score."""
+
+    p.implements(p.IBlueprint)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.ITemplateHelpers)
+
+    # IBlueprint
+    def get_blueprint(self) -> list:
+        from ckanext.opendata_collectivites.dcat import feeds
+
+        return feeds.get_blueprints()
+
+    # IActions
+    def get_actions(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.logic import quality
+
+        return quality.get_actions()
+
+    # IAuthFunctions
+    def get_auth_functions(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.logic import quality
+
+        return quality.get_auth_functions()
+
+    # ITemplateHelpers
+    def get_helpers(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.logic import quality
+
+        return quality.get_helpers()
+
+
 @tk.blanket.config_declarations(
     os.path.join(_HERE, "vocabularies", "config_declaration.yaml")
 )

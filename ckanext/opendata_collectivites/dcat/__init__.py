@@ -1,0 +1,1 @@
+"""DCAT-AP 3 export: ckanext-dcat profile, feeds, SCDL catalogue CSV, quality score."""

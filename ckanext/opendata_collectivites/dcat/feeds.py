@@ -1,0 +1,209 @@
+"""Feeds: ``/catalog.<fmt>``, ``/organization/<id>/catalog.<fmt>`` and
+``/organization/<id>/catalogue.csv`` (SCDL catalogue).
+
+Only public, active datasets are listed (``package_search`` without private
+or draft datasets). Paging links are absolute URLs built from ``ckan.site_url``
+so that harvesters (data.gouv.fr refuses redirects) can follow them as they are.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from urllib.parse import urlencode
+
+import ckan.plugins.toolkit as tk
+from dateutil.parser import parse as parse_date
+from flask import Blueprint, Response, request
+
+from ckanext.opendata_collectivites.dcat import scdl
+from ckanext.opendata_collectivites.dcat.serializer import CONTENT_TYPES, FeedSerializer
+
+DEFAULT_PER_PAGE = 100
+
+
+class FeedError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def per_page() -> int:
+    n = tk.asint(tk.config.get("ckanext.dcat.datasets_per_page") or DEFAULT_PER_PAGE)
+    rows_max = tk.asint(tk.config.get("ckan.search.rows_max") or 1000)
+    return max(1, min(n, rows_max))
+
+
+def _site_url() -> str:
+    return (tk.config.get("ckan.site_url") or "").rstrip("/")
+
+
+def _modified_since(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        parsed = parse_date(value)
+    except (ValueError, OverflowError) as exc:
+        raise FeedError(
+            400,
+            tk._(
+                "Invalid modified_since date: use the ISO 8601 format, e.g. 2024-01-31 "
+                "or 2024-01-31T12:00:00Z."
+            ),
+        ) from exc
+    if parsed.tzinfo is not None:
+        from datetime import timezone
+
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _page() -> int:
+    raw = request.args.get("page", "1")
+    try:
+        page = int(raw)
+    except ValueError:
+        page = 0
+    if page < 1:
+        raise FeedError(400, tk._("Invalid page number: use a whole number from 1."))
+    return page
+
+
+def search_page(
+    owner_org: str | None, page: int, rows: int, modified_since: str | None
+) -> dict[str, Any]:
+    """One page of public, active datasets, most recently modified first."""
+    fq = ["-dataset_type:harvest", "-dataset_type:showcase"]
+    if owner_org:
+        fq.append(f'owner_org:"{owner_org}"')
+    if modified_since:
+        fq.append(f"metadata_modified:[{modified_since} TO NOW]")
+    return tk.get_action("package_search")(
+        {"ignore_auth": True},
+        {
+            "q": "*:*",
+            "fq_list": fq,
+            "rows": rows,
+            "start": rows * (page - 1),
+            "sort": "metadata_modified desc",
+            "include_private": False,
+            "include_drafts": False,
+        },
+    )
+
+
+def _paging(count: int, page: int, rows: int) -> dict[str, Any]:
+    base = _site_url() + request.path
+    params = {k: v for k, v in request.args.items() if k in ("modified_since",)}
+
+    def url(n: int) -> str:
+        return base + "?" + urlencode({**params, "page": n})
+
+    last = max(1, math.ceil(count / rows))
+    info = {
+        "count": count,
+        "items_per_page": rows,
+        "current": url(page),
+        "first": url(1),
+        "last": url(last),
+    }
+    if page < last:
+        info["next"] = url(page + 1)
+    if page > 1:
+        info["previous"] = url(page - 1)
+    return info
+
+
+def _organization(id_or_name: str) -> dict[str, Any]:
+    try:
+        return tk.get_action("organization_show")(
+            {"ignore_auth": True},
+            {
+                "id": id_or_name,
+                "include_datasets": False,
+                "include_users": False,
+                "include_groups": False,
+                "include_tags": False,
+                "include_followers": False,
+            },
+        )
+    except tk.ObjectNotFound as exc:
+        raise FeedError(404, tk._("Unknown organisation.")) from exc
+
+
+def render_catalog(_format: str, org: dict[str, Any] | None = None) -> Response:
+    if _format not in CONTENT_TYPES:
+        raise FeedError(404, tk._("Unknown format: use ttl, rdf, xml or jsonld."))
+    page = _page()
+    since = _modified_since(request.args.get("modified_since"))
+    rows = per_page()
+    result = search_page(org["id"] if org else None, page, rows, since)
+    if page > 1 and result["count"] <= rows * (page - 1):
+        raise FeedError(
+            404, tk._("This page is beyond the last page of the catalogue.")
+        )
+    site = _site_url()
+    if org:
+        catalog_dict = {
+            "uri": f"{site}/organization/{org['name']}/catalog",
+            "title": tk._("Open data catalogue of {name}").format(name=org["title"]),
+            "description": org.get("description") or org["title"],
+            "homepage": f"{site}/organization/{org['name']}",
+            "publisher": org["id"],
+        }
+        if result["results"]:
+            catalog_dict["modified"] = result["results"][0]["metadata_modified"]
+    else:
+        catalog_dict = {}
+    body = FeedSerializer().serialize_page(
+        catalog_dict, result["results"], _format, _paging(result["count"], page, rows)
+    )
+    return Response(body, mimetype=CONTENT_TYPES[_format])
+
+
+def _error(exc: FeedError) -> Response:
+    return Response(exc.message + "\n", status=exc.status, mimetype="text/plain")
+
+
+def catalog(_format: str) -> Response:
+    try:
+        return render_catalog(_format)
+    except FeedError as exc:
+        return _error(exc)
+
+
+def organization_catalog(id: str, _format: str) -> Response:
+    try:
+        return render_catalog(_format, _organization(id))
+    except FeedError as exc:
+        return _error(exc)
+
+
+def organization_catalogue_csv(id: str) -> Response:
+    try:
+        org = _organization(id)
+    except FeedError as exc:
+        return _error(exc)
+    body = scdl.catalogue_csv(org)
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="catalogue-{org["name"]}.csv"'
+    )
+    return response
+
+
+def get_blueprints() -> list[Blueprint]:
+    bp = Blueprint("collectivites_dcat", __name__)
+    bp.add_url_rule("/catalog.<_format>", view_func=catalog, endpoint="catalog")
+    bp.add_url_rule(
+        "/organization/<id>/catalog.<_format>",
+        view_func=organization_catalog,
+        endpoint="organization_catalog",
+    )
+    bp.add_url_rule(
+        "/organization/<id>/catalogue.csv",
+        view_func=organization_catalogue_csv,
+        endpoint="organization_catalogue_csv",
+    )
+    return [bp]

@@ -1,0 +1,63 @@
+"""Namespaces and small graph helpers shared by the profile and the feeds."""
+
+from __future__ import annotations
+
+from ckanext.dcat.profiles.base import namespaces as DCAT_NAMESPACES
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, SKOS
+
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+# The SCDL catalogue field used for the spatial granularity (no DCAT-AP property).
+SCDL_CATALOGUE = Namespace(
+    "https://schema.data.gouv.fr/schemas/scdl/catalogue/0.1.3/schema.json#"
+)
+
+PREFIXES: dict[str, str] = {
+    **{k: str(v) for k, v in DCAT_NAMESPACES.items()},
+    "rdf": str(RDF),
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "eli": str(ELI),
+    "hydra": str(HYDRA),
+    "prov": "http://www.w3.org/ns/prov#",
+    "scdl": str(SCDL_CATALOGUE),
+}
+
+
+def drop_objects(g: Graph, subject, predicate) -> None:
+    """Remove ``subject predicate *`` and the blank nodes left unreferenced."""
+    for obj in list(g.objects(subject, predicate)):
+        g.remove((subject, predicate, obj))
+        if isinstance(obj, BNode):
+            drop_bnode(g, obj)
+
+
+def drop_bnode(g: Graph, node: BNode) -> None:
+    """Remove a blank node's description if nothing refers to it any more."""
+    if (None, None, node) in g:
+        return
+    for p, o in list(g.predicate_objects(node)):
+        g.remove((node, p, o))
+        if isinstance(o, BNode):
+            drop_bnode(g, o)
+
+
+def add_concept(
+    g: Graph,
+    uri: str,
+    scheme: str | None,
+    label: str | None,
+    lang: str = "fr",
+    *classes: URIRef,
+) -> URIRef:
+    """Declare a vocabulary value (``skos:Concept``, ``inScheme``, ``prefLabel``)."""
+    ref = URIRef(uri)
+    g.add((ref, RDF.type, SKOS.Concept))
+    for cls in classes:
+        g.add((ref, RDF.type, cls))
+    if scheme:
+        g.add((ref, SKOS.inScheme, URIRef(scheme)))
+    if label and (ref, SKOS.prefLabel, None) not in g:
+        g.add((ref, SKOS.prefLabel, Literal(label, lang=lang)))
+    return ref

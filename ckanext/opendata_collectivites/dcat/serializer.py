@@ -1,0 +1,113 @@
+"""Catalogue pages: the profile chain applied one dataset at a time.
+
+ckanext-dcat's ``RDFSerializer.serialize_catalog`` adds every dataset of a page
+to one graph, so the stock profile's whole-graph passes (``dcat:byteSize`` fix-up)
+and rdflib's Turtle prefix computation grow faster than the page. Here each
+dataset is built in a small graph (profile instances are created once per page),
+written out, then cleared: memory depends on the page size only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ckanext.dcat.processors import RDFSerializer
+from ckanext.dcat.profiles import DCAT
+from rdflib import ConjunctiveGraph, Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from ckanext.opendata_collectivites.dcat.cache import feed_cache
+from ckanext.opendata_collectivites.dcat.rdf import HYDRA, PREFIXES
+from ckanext.opendata_collectivites.dcat.turtle import TurtleWriter
+
+RDFLIB_FORMATS = {
+    "ttl": "turtle",
+    "rdf": "xml",
+    "xml": "xml",
+    "jsonld": "json-ld",
+    "n3": "n3",
+}
+CONTENT_TYPES = {
+    "ttl": "text/turtle",
+    "rdf": "application/rdf+xml",
+    "xml": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+    "n3": "text/n3",
+}
+
+
+class FeedSerializer(RDFSerializer):
+    """Serialise catalogue pages with the configured profile chain."""
+
+    def _profiles_for(self, graph: Graph) -> list[Any]:
+        return [
+            cls(graph, compatibility_mode=self.compatibility_mode)
+            for cls in self._profiles
+        ]
+
+    def serialize_page(
+        self,
+        catalog_dict: dict[str, Any],
+        dataset_dicts: Iterable[dict[str, Any]],
+        _format: str = "ttl",
+        paging: dict[str, Any] | None = None,
+    ) -> str:
+        dataset_dicts = list(dataset_dicts)
+        with feed_cache() as cache:
+            cache.prefetch_organizations(
+                {d.get("owner_org") for d in dataset_dicts if d.get("owner_org")}
+                | {catalog_dict.get("publisher") or ""}
+            )
+            catalog_ref = URIRef(catalog_dict.get("uri") or cache.base_uri)
+            catalog = Graph(bind_namespaces="none")
+            for profile in self._profiles_for(catalog):
+                profile.graph_from_catalog(catalog_dict, catalog_ref)
+            if paging:
+                self._paging(catalog, catalog_ref, paging)
+
+            scratch = Graph(bind_namespaces="none")
+            profiles = self._profiles_for(scratch)
+            rdf_format = RDFLIB_FORMATS.get(_format, "turtle")
+            writer = TurtleWriter(PREFIXES) if rdf_format == "turtle" else None
+            parts: list[str] = []
+            merged = None if writer else ConjunctiveGraph()
+            for dataset_dict in dataset_dicts:
+                dataset_ref = URIRef(cache.dataset_uri(dataset_dict))
+                for profile in profiles:
+                    profile.graph_from_dataset(dataset_dict, dataset_ref)
+                catalog.add((catalog_ref, DCAT.dataset, dataset_ref))
+                if writer:
+                    parts.append(writer.graph(scratch, first=[dataset_ref]))
+                else:
+                    for triple in scratch:
+                        merged.add(triple)
+                scratch.remove((None, None, None))
+
+        if writer:
+            head = writer.header() + writer.graph(catalog, first=[catalog_ref])
+            return head + "".join(parts)
+        for triple in catalog:
+            merged.add(triple)
+        for prefix, ns in PREFIXES.items():
+            merged.bind(prefix, ns)
+        return merged.serialize(format=rdf_format)
+
+    @staticmethod
+    def _paging(g: Graph, catalog_ref: URIRef, paging: dict[str, Any]) -> None:
+        """Hydra paging (``PartialCollectionView`` and legacy ``PagedCollection``)."""
+        view = URIRef(paging["current"])
+        g.add((catalog_ref, HYDRA.view, view))
+        g.add((view, RDF.type, HYDRA.PartialCollectionView))
+        g.add((view, RDF.type, HYDRA.PagedCollection))
+        for key, predicates in (
+            ("first", (HYDRA.first, HYDRA.firstPage)),
+            ("last", (HYDRA.last, HYDRA.lastPage)),
+            ("next", (HYDRA.next, HYDRA.nextPage)),
+            ("previous", (HYDRA.previous, HYDRA.previousPage)),
+        ):
+            if paging.get(key):
+                for predicate in predicates:
+                    g.add((view, predicate, URIRef(paging[key])))
+        g.add((view, HYDRA.totalItems, Literal(int(paging["count"]))))
+        g.add((view, HYDRA.itemsPerPage, Literal(int(paging["items_per_page"]))))
