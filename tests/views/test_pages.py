@@ -1,0 +1,232 @@
+"""The pages: /themes, /themes/<slug>, /mots-cles, home page, collectivité page."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+from ckan.tests.helpers import call_action
+
+
+def soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.body, "html.parser")
+
+
+@pytest.fixture
+def catalogue(portal):
+    rennes = portal.org("ville-de-rennes")
+    malo = portal.org("ville-de-saint-malo")
+    env = [
+        portal.dataset(rennes, ["environnement"], ["eau", "qualité air"])
+        for _ in range(3)
+    ]
+    portal.dataset(malo, ["environnement", "sante"], ["eau", "pollution"])
+    portal.dataset(malo, ["transports-deplacements"], ["bus"])
+    portal.dataset(rennes, ["environnement"], ["confidentiel"], private=True)
+    return portal, rennes, malo, env
+
+
+def test_themes_page_lists_tiles_most_used_first(catalogue, app):
+    page = soup(app.get("/themes"))
+    assert page.html["lang"] == "fr"
+    assert page.find("h1").get_text(strip=True) == "Thèmes populaires"
+    tiles = page.select(".theme-tile")
+    labels = [t.select_one(".theme-tile__label").get_text(strip=True) for t in tiles]
+    assert labels[:3] == ["Environnement", "Santé", "Transports, Déplacements"]
+    first = tiles[0]
+    assert first["href"] == "/themes/environnement"
+    assert (
+        first.select_one(".theme-tile__count").get_text(strip=True)
+        == "4 jeux de données"
+    )
+    assert (
+        tiles[1].select_one(".theme-tile__count").get_text(strip=True)
+        == "1 jeu de données"
+    )
+    assert first.select_one("svg")["aria-hidden"] == "true"
+    assert len(tiles) == 16  # empty themes listed last
+    assert "is-empty" in tiles[-1].parent["class"]
+    assert page.find(attrs={"role": "main"}) is not None
+
+
+@pytest.mark.ckan_config("ckanext.collectivites.themes.hide_empty", "true")
+def test_empty_themes_hidden_by_config(catalogue, app):
+    assert len(soup(app.get("/themes")).select(".theme-tile")) == 3
+
+
+def test_theme_page_is_the_filtered_dataset_search(catalogue, app):
+    page = soup(app.get("/themes/environnement"))
+    header = page.select_one(".collectivites-theme-header")
+    assert header.find("h1").get_text(strip=True) == "Environnement"
+    assert "Qualité de l'air" in header.get_text()
+    results = page.select(".dataset-item")
+    assert len(results) == 4  # private one excluded
+    assert "4 jeux de données trouvés" in page.get_text(" ", strip=True)
+    feeds = {
+        a.get_text(strip=True): a["href"]
+        for a in header.select(".theme-header__feeds a")
+    }
+    assert parse_qs(urlparse(feeds["Atom"]).query) == {
+        "vocab_themes": ["environnement"]
+    }
+    assert urlparse(feeds["DCAT (Turtle)"]).path == "/catalog.ttl"
+    assert parse_qs(urlparse(feeds["DCAT (Turtle)"]).query) == {
+        "fq": ['vocab_themes:"environnement"']
+    }
+    # CKAN's facets are there, with readable labels; organisation facet links
+    # stay on the theme's listing.
+    facet_text = page.get_text(" ", strip=True)
+    for title in ("Organisations", "Formats", "Licences", "Thèmes"):
+        assert title in facet_text
+    org_links = [
+        a["href"] for a in page.select("a[href*='organization=ville-de-saint-malo']")
+    ]
+    assert org_links and all(h.startswith("/themes/environnement") for h in org_links)
+
+
+def test_theme_page_facet_filter_sort_and_paging(catalogue, app, monkeypatch):
+    narrowed = soup(
+        app.get(
+            "/themes/environnement",
+            query_string={"organization": "ville-de-saint-malo"},
+        )
+    )
+    assert len(narrowed.select(".dataset-item")) == 1
+    sorted_page = soup(
+        app.get("/themes/environnement", query_string={"sort": "title_string desc"})
+    )
+    titles = [a.get_text(strip=True) for a in sorted_page.select(".dataset-heading a")]
+    assert titles == sorted(titles, reverse=True)
+
+
+@pytest.mark.ckan_config("ckan.datasets_per_page", "2")
+def test_theme_paging_keeps_the_theme(catalogue, app):
+    page = soup(app.get("/themes/environnement"))
+    next_links = [
+        a["href"] for a in page.select(".pagination a") if "page=2" in a["href"]
+    ]
+    assert next_links
+    second = soup(app.get(next_links[0]))
+    assert (
+        second.select_one(".collectivites-theme-header h1").get_text(strip=True)
+        == "Environnement"
+    )
+    assert len(second.select(".dataset-item")) == 2
+
+
+def test_unknown_theme_is_a_french_404(catalogue, app):
+    response = app.get("/themes/inconnu", status=404)
+    assert "Thème introuvable" in response.body
+
+
+def test_keyword_page_cloud_links_to_listings(catalogue, app):
+    page = soup(app.get("/mots-cles"))
+    assert page.find("h1").get_text(strip=True) == "Nuage des mots-clés"
+    items = page.select(".keyword-cloud__item")
+    names = [i.find("a").contents[0].strip() for i in items]
+    assert names == ["bus", "eau", "pollution", "qualité air"]
+    eau = items[1]
+    assert "keyword-size-5" in eau["class"]
+    assert (
+        eau.select_one(".visually-hidden").get_text(strip=True) == "(4 jeux de données)"
+    )
+    href = eau.find("a")["href"]
+    assert parse_qs(urlparse(href).query) == {"tags": ["eau"]}
+    listing = soup(app.get(href))
+    assert len(listing.select(".dataset-item")) == 4
+    assert "confidentiel" not in page.get_text()
+
+
+def test_keyword_page_filtered_by_theme_and_collectivite(catalogue, app):
+    by_theme = soup(app.get("/mots-cles", query_string={"theme": "sante"}))
+    links = [a["href"] for a in by_theme.select(".keyword-cloud a")]
+    assert len(links) == 2
+    assert all(parse_qs(urlparse(h).query)["vocab_themes"] == ["sante"] for h in links)
+    by_org = soup(
+        app.get("/mots-cles", query_string={"organization": "ville-de-saint-malo"})
+    )
+    assert "Ville de Saint-Malo" in by_org.select_one(".collectivites-lead").get_text()
+    assert len(by_org.select(".keyword-cloud__item")) == 3
+    missing = app.get(
+        "/mots-cles", query_string={"organization": "nulle-part"}, status=404
+    )
+    assert "Collectivité « nulle-part » inconnue" in missing.body
+
+
+def test_home_page_sections(catalogue, app):
+    page = soup(app.get("/"))
+    assert page.html["lang"] == "fr"
+    assert page.find("main", id="content") is not None
+    headings = [h.get_text(strip=True) for h in page.find_all("h2")]
+    for heading in (
+        "Thèmes populaires",
+        "Nuage des mots-clés",
+        "Jeux de données récents",
+    ):
+        assert heading in headings
+    tiles = page.select(".theme-tile")
+    assert [t["href"] for t in tiles] == [
+        "/themes/environnement",
+        "/themes/sante",
+        "/themes/transports-deplacements",
+    ]
+    assert len(page.select(".keyword-cloud__item")) == 4
+    assert len(page.select(".recent-datasets__item")) == 5
+    assert page.select_one("form[role=search]")["action"] == "/dataset/"
+
+
+def test_collectivite_page_shows_its_keyword_cloud(catalogue, app):
+    page = soup(app.get("/organization/ville-de-rennes"))
+    cloud = page.select_one(".collectivites-org-keywords")
+    names = [a.contents[0].strip() for a in cloud.select(".keyword-cloud a")]
+    assert names == ["eau", "qualité air"]
+    assert all("organization=ville-de-rennes" in a["href"] for a in cloud.select("a"))
+
+
+def test_html_in_theme_labels_and_names_is_escaped(
+    portal, app, tmp_path, ckan_config, monkeypatch
+):
+    themes = tmp_path / "themes.yaml"
+    themes.write_text(
+        "icon_set: remixicon\nthemes:\n"
+        "  - slug: environnement\n"
+        '    label: "<script>alert(1)</script>Env"\n'
+        '    description: "<b>gras</b>"\n'
+        '    icon: "../../../etc/passwd"\n'
+        "    eu_themes: [ENVI]\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setitem(ckan_config, "ckanext.collectivites.themes_file", str(themes))
+    org = portal.org("ville-de-rennes", title="<em>Rennes</em>")
+    portal.dataset(org, ["environnement"], ["eau"])
+    for url in (
+        "/themes",
+        "/themes/environnement",
+        "/",
+        "/mots-cles?theme=environnement",
+        "/mots-cles?organization=ville-de-rennes",
+    ):
+        body = app.get(url).body
+        assert "<script>alert(1)" not in body, url
+        assert "<b>gras</b>" not in body and "<em>Rennes</em>" not in body, url
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;Env" in app.get("/themes").body
+    assert "root:" not in app.get("/themes").body
+
+
+def test_pages_follow_an_edit_without_stale_counts(catalogue, app):
+    portal, _rennes, malo, env = catalogue
+    assert (
+        "1 jeu de données"
+        in soup(app.get("/themes")).select(".theme-tile__count")[1].text
+    )
+    call_action("package_patch", portal.context(), id=env[0]["id"], themes=["sante"])
+    counts = [
+        c.get_text(strip=True)
+        for c in soup(app.get("/themes")).select(".theme-tile__count")
+    ]
+    assert counts[:2] == ["3 jeux de données", "2 jeux de données"]
+    call_action(
+        "package_patch", portal.context(), id=env[1]["id"], tags=[{"name": "nouveau"}]
+    )
+    assert "nouveau" in soup(app.get("/mots-cles")).get_text()
