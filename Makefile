@@ -19,7 +19,7 @@ TEST_ENV := CKAN_SQLALCHEMY_URL=postgresql://$(DB_ROLE):$(DB_PASSWORD)@127.0.0.1
 DEMO_ENV := CKAN_SQLALCHEMY_URL=postgresql://$(DB_ROLE):$(DB_PASSWORD)@127.0.0.1:5432/$(DEMO_DB) \
 	CKAN_REDIS_URL=$(DEMO_REDIS) CKAN_STORAGE_PATH=$(CURDIR)/var/storage-$(DEMO_DB)
 
-.PHONY: demo test install services test-db demo-db bench-db lint
+.PHONY: demo test install services browser test-db demo-db bench-db lint
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,7 +34,10 @@ install: $(VENV)/.installed
 services:
 	@bash scripts/services.sh
 
-test-db: install services
+browser:
+	@bash scripts/browser.sh
+
+test-db: install services browser
 	@mkdir -p var/storage-$(TEST_DB)
 	@$(TEST_ENV) VENV_BIN=$(BIN) CKAN_DB_ROLE=$(DB_ROLE) CKAN_DB_PASSWORD=$(DB_PASSWORD) \
 		bash scripts/initdb.sh test.ini $(TEST_DB)
