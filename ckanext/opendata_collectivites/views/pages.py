@@ -49,6 +49,18 @@ def keywords() -> str:
     return tk.render("collectivites/keywords.html", {"cloud": cloud})
 
 
+def home() -> str:
+    """The home page: popular themes, keyword cloud and recent datasets.
+
+    Replaces CKAN's ``home.index`` view (same URL, registered first), which
+    computes every search facet of the whole catalogue on each visit for
+    template variables this home page does not use; the sections here come
+    from cached actions.
+    """
+    return tk.render("home/index.html", {})
+
+
+pages.add_url_rule("/", endpoint="home", view_func=home)
 pages.add_url_rule("/themes", view_func=themes, strict_slashes=False)
 pages.add_url_rule("/themes/<slug>", view_func=theme)
 pages.add_url_rule("/mots-cles", view_func=keywords, strict_slashes=False)
