@@ -15,6 +15,9 @@ _seq = itertools.count(1)
 
 # Real collectivités (SIREN consistent with the territory, as the schema checks).
 COLLECTIVITES = {
+    "rennes-metropole": ("Rennes Métropole", "epci", "243500139", "epci:243500139"),
+    "saint-malo-agglomeration": (
+        "Saint-Malo Agglomération", "epci", "243500782", "epci:243500782"),
     "ville-de-rennes": ("Ville de Rennes", "commune", "213502388", "commune:35238"),
     "ville-de-saint-malo": (
         "Ville de Saint-Malo",
@@ -45,14 +48,16 @@ class Portal:
         self, name: str = "ville-de-rennes", title: str | None = None
     ) -> dict[str, Any]:
         default_title, kind, siren, territory = COLLECTIVITES[name]
+        extra = {"epci_kind": "METRO" if name == "rennes-metropole" else "CA"}
         return call_action(
             "organization_create",
             self.context(),
             name=name,
             title=title or default_title,
-            collectivite_type=kind, epci_kind="",
+            collectivite_type=kind,
             siren=siren,
             territory=territory,
+            **(extra if kind == "epci" else {}),
         )
 
     def dataset(
