@@ -71,6 +71,12 @@ def detect(
         "dcat": lambda: dcat.detect(client, url, document()) if document() else None,
         "scdl": lambda: scdl.detect(client, url, document()) if document() else None,
     }
+    if config.platform in ("dcat", "scdl"):
+        # Forced file formats: let the adapter report exactly what is wrong.
+        return Detected(config.platform, url, "")
+    if config.platform in ("dcat", "scdl"):
+        # Forced file formats: let the adapter report exactly what is wrong.
+        return Detected(config.platform, url, "")
     order = [config.platform] if config.platform else _order(url)
     for platform in order:
         found = probes[platform]()

@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 
 from ckanext.opendata_collectivites.harvest.errors import HarvestError, TransportError
 
@@ -276,7 +277,12 @@ class HttpClient:
             chunks: list[bytes] = []
             size = 0
             try:
-                for chunk in raw.iter_content(64 * 1024):
+                while True:
+                    # read1: whatever has arrived (at most 64 KiB), so the
+                    # deadline is checked even when the server drips bytes.
+                    chunk = raw.raw.read1(64 * 1024, decode_content=True)
+                    if not chunk:
+                        break
                     size += len(chunk)
                     if size > limits.max_bytes:
                         raise TransportError(
@@ -292,7 +298,12 @@ class HttpClient:
                             s=limits.deadline,
                         )
                     chunks.append(chunk)
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                OSError,
+                urllib3.exceptions.HTTPError,
+            ) as exc:
                 raise _Retryable(f"read error ({type(exc).__name__})") from None
             headers_out = {k.lower(): v for k, v in raw.headers.items()}
             return Response(url, raw.status_code, headers_out, b"".join(chunks))

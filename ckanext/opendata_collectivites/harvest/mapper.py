@@ -16,11 +16,15 @@ from datetime import date, datetime
 from typing import Any
 
 from slugify import slugify
+from stdnum.fr import siren
 
 from ckanext.opendata_collectivites import vocabularies as voc
 from ckanext.opendata_collectivites.harvest.config import SourceConfig
+from ckanext.opendata_collectivites.harvest.errors import translate
 from ckanext.opendata_collectivites.harvest.record import Record
 
+NO_DESCRIPTION = "No description was provided by the source catalogue."
+DEFAULT_LICENCE = "notspecified"
 NAMESPACE = uuid.UUID("6f1c8a52-3d0e-4c57-9a56-0c3b3f7c2e11")
 TAG_MAX = 100
 _TAG_BAD = re.compile(r"[^\w \-.]+", re.UNICODE)
@@ -86,7 +90,8 @@ def _fold(value: str) -> str:
 def clean_tag(keyword: str) -> str:
     """A CKAN-valid tag keeping the French label (accents and case kept):
     apostrophes and other punctuation become spaces, length 2..100."""
-    tag = _TAG_BAD.sub(" ", keyword.replace("’", " ").replace("'", " "))
+    tag = keyword.replace("’", " ").replace("'", " ").replace("/", "-")
+    tag = _TAG_BAD.sub(" ", tag)
     tag = _SPACES.sub(" ", tag).strip(" -.")
     return tag[:TAG_MAX].strip()
 
@@ -253,7 +258,7 @@ def map_record(
         "id": local_id(source_id, record.guid),
         "name": local_name(source_id, record.guid, record.title),
         "title": record.title[:500],
-        "notes": record.description,
+        "notes": record.description or translate(NO_DESCRIPTION),
         "owner_org": owner.id,
         "private": False,
         "url": record.landing_page,
@@ -264,9 +269,7 @@ def map_record(
         "language": _languages(record.language),
         "access_rights": "PUBLIC",
     }
-    licence = _licence(record, config, notes)
-    if licence:
-        dataset["license_id"] = licence
+    dataset["license_id"] = _licence(record, config, notes) or DEFAULT_LICENCE
     optional = {
         "frequency": frequency,
         "temporal_start": iso_date(record.temporal_start),
@@ -283,7 +286,15 @@ def map_record(
         _fold(owner.name),
     ):
         optional["producer_name"] = record.producer_name
-        optional["producer_siren"] = record.producer_siren
+        if record.producer_siren and siren.is_valid(record.producer_siren):
+            optional["producer_siren"] = record.producer_siren
+        elif record.producer_siren:
+            notes.append(
+                (
+                    "Invalid producer SIREN ignored: %(value)s.",
+                    {"value": record.producer_siren},
+                )
+            )
     dataset.update({k: v for k, v in optional.items() if v})
     dataset["resources"] = [_resource(r) for r in record.resources]
     return Mapping(dataset, notes)

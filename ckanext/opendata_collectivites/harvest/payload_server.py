@@ -27,6 +27,7 @@ class CkanCatalogue:
 class OdsCatalogue:
     datasets: list[dict[str, Any]]  # Explore v2.1 dataset objects
     versions: tuple[str, ...] = ("v2.1", "v2.0", "v1")
+    broken_offsets: set[int] = field(default_factory=set)  # answer 500 there
 
 
 @dataclass
@@ -99,7 +100,9 @@ class _Handler(BaseHTTPRequestHandler):
         answer = None
         if catalogue is not None:
             answer = route(catalogue, "/" + rest, query, self.owner.url(prefix))
-        if answer is None:
+        if answer == "error":
+            self._send(500, "application/json", b'{"error": "internal"}')
+        elif answer is None:
             self._send(404, "application/json", b'{"error": "not found"}')
         else:
             self._send(200, *answer)
@@ -201,6 +204,8 @@ def _ods(cat: OdsCatalogue, path: str, query: dict[str, list[str]]) -> Any:
     items = _ods_filter(cat, query)
     if path == "/api/explore/v2.1/catalog/datasets" and "v2.1" in cat.versions:
         offset, limit = _int(query, "offset", 0), min(_int(query, "limit", 10), 100)
+        if offset in cat.broken_offsets:
+            return "error"
         return _json(
             {"total_count": len(items), "results": items[offset : offset + limit]}
         )
