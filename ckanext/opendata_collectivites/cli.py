@@ -25,5 +25,54 @@ def demo_load() -> None:
         click.echo(f"  {n} {what}")
 
 
+@collectivites.group()
+def vocabularies() -> None:
+    """Vocabulaires et référentiels (territoires, thèmes, licences…)."""
+
+
+@vocabularies.command("update")
+@click.option(
+    "--source",
+    required=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="Dossier du paquet npm @etalab/decoupage-administratif (ou son data/).",
+)
+@click.option("--output", type=click.Path(dir_okay=False), default=None,
+              help="Fichier à écrire (par défaut : le fichier livré).")
+def vocabularies_update(source: str, output: str | None) -> None:
+    """Régénère le référentiel des territoires depuis le paquet d'Etalab."""
+    from ckanext.opendata_collectivites.vocabularies import build
+
+    path, count = build.build_territories(source, output)
+    click.echo(f"{count} territoires écrits dans {path}")
+
+
+@vocabularies.command("check")
+def vocabularies_check() -> None:
+    """Signale les jeux de données et collectivités sortis des vocabulaires."""
+    from ckanext.opendata_collectivites.vocabularies import check
+
+    problems = check.run()
+    for pb in problems:
+        click.echo(f"{pb.kind} {pb.name} : {pb.field} = {pb.value!r} inconnu")
+    click.echo(f"{len(problems)} valeur(s) hors vocabulaire")
+    if problems:
+        raise SystemExit(1)
+
+
+@collectivites.group()
+def harvest() -> None:
+    """Moissonnage des catalogues des collectivités membres."""
+
+
+@harvest.command("run")
+@click.argument("source")
+def harvest_run(source: str) -> None:
+    """Moissonne maintenant une source (nom ou id) : barre de progression et bilan."""
+    from ckanext.opendata_collectivites.harvest import cli_run
+
+    raise SystemExit(cli_run.run(source))
+
+
 def get_commands() -> list[click.Command]:
     return [collectivites]

@@ -20,6 +20,7 @@ from ckanext.opendata_collectivites import vocabularies as voc
 
 _ = tk._
 Invalid = tk.Invalid
+StopOnError = tk.StopOnError
 missing = tk.missing
 
 COLLECTIVITE_TYPES = ("commune", "epci", "departement", "region", "syndicat", "autre")
@@ -169,7 +170,7 @@ def collectivites_territories(value: Any, context: Any) -> Any:
 # --- vocabularies ------------------------------------------------------------------
 
 
-def _expected(codes: Iterable[str], limit: int = 12) -> str:
+def _expected(codes: Iterable[str], limit: int = 50) -> str:
     codes = list(codes)
     more = "…" if len(codes) > limit else ""
     return ", ".join(codes[:limit]) + more
@@ -334,14 +335,25 @@ def collectivites_iso_date(key: Any, data: dict, errors: dict, context: Any) -> 
     data[key] = text
 
 
+def _is_date(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return bool(_DATE.match(text))
+
+
 def collectivites_temporal_end(
     key: Any, data: dict, errors: dict, context: Any
 ) -> None:
     end = data.get(key)
-    start = data.get(key[:-1] + ("temporal_start",))
-    if _empty(end) or _empty(start) or errors.get(key):
+    start_key = key[:-1] + ("temporal_start",)
+    start = data.get(start_key)
+    if _empty(end) or _empty(start) or errors.get(key) or errors.get(start_key):
         return
-    if str(end) < str(start):
+    if not (_is_date(str(start)[:10]) and _is_date(str(end)[:10])):
+        return  # the date validators report malformed dates
+    if str(end)[:10] < str(start)[:10]:
         errors[key].append(
             _("{field}: the end ({end}) is before the start ({start}).").format(
                 field=_("Temporal coverage"), end=end, start=start
@@ -432,13 +444,14 @@ def collectivites_epci_kind(key: Any, data: dict, errors: dict, context: Any) ->
     value = data.get(key)
     ctype = _org_value(data, key, "collectivite_type")
     if _empty(value):
+        data.pop(key, None)
         if ctype == "epci":
             errors[key].append(
                 _("{field}: required for an EPCI; expected one of: {expected}.").format(
                     field=_("EPCI kind"), expected=", ".join(EPCI_KINDS)
                 )
             )
-        return
+        raise StopOnError
     if ctype != "epci":
         errors[key].append(
             _("{field}: only for an EPCI; leave it empty for a {type}.").format(
@@ -462,13 +475,14 @@ def collectivites_org_territory(
     ctype = _org_value(data, key, "collectivite_type")
     wanted = TYPE_TO_KIND.get(ctype or "")
     if _empty(value):
+        data.pop(key, None)
         if wanted:
             errors[key].append(
                 _("{field}: required for a {type}; expected {kind}:<code>.").format(
                     field=_("Territory"), type=ctype, kind=wanted
                 )
             )
-        return
+        raise StopOnError
     try:
         territory = resolve_territory(value, _("Territory"))
     except Invalid as e:

@@ -1,0 +1,110 @@
+"""The web forms render and submit in French with the new fields."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from ckan.tests import factories
+from ckan.tests.helpers import call_action
+
+from tests.schemas.conftest import ORGS
+
+
+@pytest.fixture
+def user(plugins, clean_db, clean_index):
+    return factories.SysadminWithToken()
+
+
+def _headers(user):
+    return {"Authorization": user["token"]}
+
+
+def test_organization_form_renders_and_submits_in_french(app, user):
+    page = app.get("/organization/new", headers=_headers(user))
+    html = BeautifulSoup(page.body, "html.parser")
+    labels = {lab.get_text(" ", strip=True) for lab in html.find_all("label")}
+    assert any("Type de collectivité" in x for x in labels)
+    assert any("Territoire" in x for x in labels)
+    assert html.find("input", {"name": "territory"})["data-module"] == (
+        "collectivites-picker"
+    )
+    data = {"name": "ville-de-paris", "save": "", **ORGS["ville-de-paris"]}
+    # an EPCI SIREN as commune code: the form comes back with a French error
+    bad = app.post(
+        "/organization/new",
+        data={**data, "territory": "commune:243500139"},
+        headers=_headers(user),
+    )
+    assert "pas un code de commune" in bad.body
+    assert call_action("organization_list", {}) == []
+    app.post("/organization/new", data=data, headers=_headers(user))
+    org = call_action("organization_show", {}, id="ville-de-paris")
+    assert org["territory"] == "commune:75056" and org["population"] == 2103778
+
+
+def test_dataset_form_renders_and_submits_in_french(app, user):
+    call_action(
+        "organization_create",
+        {"user": user["name"]},
+        name="rennes-metropole",
+        **ORGS["rennes-metropole"],
+    )
+    page = app.get("/dataset/new", headers=_headers(user))
+    html = BeautifulSoup(page.body, "html.parser")
+    text = html.get_text(" ", strip=True)
+    for label in (
+        "Couverture géographique",
+        "Conforme au schéma",
+        "Thèmes",
+        "Fréquence de mise à jour",
+        "Granularité géographique",
+    ):
+        assert label in text, label
+    options = [o["value"] for o in html.select("select[name=license_id] option")]
+    assert "lov2" in options and "odc-odbl" in options
+    schema_opts = [o["value"] for o in html.select("select[name=conforms_to] option")]
+    assert (
+        "https://schema.data.gouv.fr/schemas/scdl/deliberations/2.1.5/schema.json"
+        in schema_opts
+    )
+    form = {
+        "name": "budget-2024",
+        "title": "Budget 2024",
+        "notes": "Budget primitif 2024 de Rennes Métropole.",
+        "owner_org": "rennes-metropole",
+        "license_id": "lov2",
+        "themes": ["administration", "economie-emploi"],
+        "territories": "epci:243500139",
+        "frequency": "ANNUAL",
+        "access_rights": "PUBLIC",
+        "language": "FRA",
+        "save": "continue",
+    }
+    bad = app.post(
+        "/dataset/new",
+        data={**form, "territories": "commune:99999"},
+        headers=_headers(user),
+    )
+    assert "Couverture géographique : territoire « commune:99999 » inconnu" in bad.body
+    app.post("/dataset/new", data=form, headers=_headers(user), follow_redirects=False)
+    pkg = call_action("package_show", {"user": user["name"]}, id="budget-2024")
+    assert pkg["themes"] == ["administration", "economie-emploi"]
+    assert pkg["territories"] == ["epci:243500139"]
+
+
+def test_organization_about_page_shows_population_and_obligation(app, user):
+    call_action(
+        "organization_create",
+        {"user": user["name"]},
+        name="ville-de-paris",
+        **ORGS["ville-de-paris"],
+    )
+    about = app.get("/organization/about/ville-de-paris").body
+    assert "2\u202f103\u202f778 habitants" in about
+    assert (
+        "Obligation d'ouverture des données" in about
+        or "Obligation d&#39;ouverture des données" in about
+    )
+    assert "217500016" in about
+    read = app.get("/organization/ville-de-paris").body
+    assert "2\u202f103\u202f778 habitants" in read
