@@ -167,6 +167,9 @@ class HarvestPlugin(CollectivitesHarvester):
         return helpers.get_helpers()
 
 
+@tk.blanket.config_declarations(
+    os.path.join(_HERE, "dcat", "config_declaration.yaml")
+)
 class DCATPlugin(p.SingletonPlugin):
     """DCAT-AP 3 feeds per collectivité, SCDL catalogue CSV, quality score."""
 

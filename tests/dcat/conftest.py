@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from ckan import model
-from ckan.tests import factories
 
 from ckanext.opendata_collectivites import vocabularies as voc
 
@@ -24,13 +23,21 @@ SCDL_DELIBERATIONS = (
 
 
 def make_org(name: str, title: str, **extras: str) -> dict[str, Any]:
-    """An organisation with the collectivité fields stored as group extras."""
-    org = factories.Organization(name=name, title=title)
-    group = model.Group.get(org["id"])
+    """An organisation with the collectivité fields stored as its extras.
+
+    Written through the model (as organization_create stores them) so these
+    tests do not depend on the collectivité form's validators.
+    """
+    group = model.Group(
+        name=name, title=title, type="organization", is_organization=True
+    )
+    group.state = "active"
+    model.Session.add(group)
+    model.Session.flush()
     for key, value in extras.items():
         model.Session.add(model.GroupExtra(group_id=group.id, key=key, value=value))
     model.Session.commit()
-    return org
+    return {"id": group.id, "name": name, "title": title, **extras}
 
 
 @pytest.fixture

@@ -193,6 +193,24 @@ def organization_catalogue_csv(id: str) -> Response:
     return response
 
 
+def dataset_read(id: str) -> Any:
+    """``/dataset/<id>``: RDF when the Accept header asks for it, else the page."""
+    from ckanext.dcat.utils import check_access_header
+
+    fmt = check_access_header()
+    if not fmt:
+        from ckan.views.dataset import read
+
+        return read("dataset", id)
+    try:
+        body = tk.get_action("dcat_dataset_show")({}, {"id": id, "format": fmt})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return _error(FeedError(404, tk._("Dataset not found.")))
+    response = Response(body, mimetype=CONTENT_TYPES[fmt])
+    response.headers["Vary"] = "Accept"
+    return response
+
+
 def get_blueprints() -> list[Blueprint]:
     bp = Blueprint("collectivites_dcat", __name__)
     bp.add_url_rule("/catalog.<_format>", view_func=catalog, endpoint="catalog")
@@ -206,4 +224,5 @@ def get_blueprints() -> list[Blueprint]:
         view_func=organization_catalogue_csv,
         endpoint="organization_catalogue_csv",
     )
+    bp.add_url_rule("/dataset/<id>", view_func=dataset_read, endpoint="dataset_read")
     return [bp]

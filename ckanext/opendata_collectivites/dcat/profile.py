@@ -269,7 +269,7 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
                 continue
             node = URIRef(territory.insee_uri) if territory.insee_uri else BNode()
             g.add((dataset_ref, DCT.spatial, node))
-            if (node, RDF.type, DCT.Location) in g:
+            if (node, DCT.identifier, Literal(territory.id)) in g:
                 continue
             g.add((node, RDF.type, DCT.Location))
             g.add((node, SKOS.prefLabel, Literal(territory.name, lang="fr")))

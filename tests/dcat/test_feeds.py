@@ -1,0 +1,258 @@
+"""Feeds end to end: CKAN app, PostgreSQL search, real datasets."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from ckan.plugins import toolkit as tk
+from ckan.tests import factories
+from ckanext.dcat.profiles import DCAT, DCT, FOAF
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from ckanext.opendata_collectivites.dcat.rdf import HYDRA
+
+from .conftest import DCAT_AP_301, REPO, SCDL_DELIBERATIONS, shacl
+
+SCDL_SCHEMA = (
+    f"{REPO}/../shared/reference/schema.data.gouv.fr/scdl/catalogue/0.1.3/schema.json"
+)
+
+
+def _create(user, org, name, **over):
+    data = {
+        "name": name,
+        "title": f"Jeu {name}",
+        "notes": "Description du jeu de données.",
+        "owner_org": org["id"],
+        "license_id": "lov2",
+        "themes": ["administration"],
+        "frequency": "ANNUAL",
+        "temporal_start": "2024-01-01",
+        "temporal_end": "2024-12-31",
+        "territories": ["commune:35238"],
+        "spatial_granularity": "communale",
+        "contact_name": "Service open data",
+        "contact_email": "opendata@rennes.fr",
+        "conforms_to": SCDL_DELIBERATIONS,
+        "issued": "2024-02-01",
+        "modified": "2024-03-01",
+        "language": ["FRA"],
+        "access_rights": "PUBLIC",
+        "tag_string": "délibérations,conseil",
+        "resources": [
+            {"name": "CSV", "url": "https://example.org/d.csv", "format": "CSV"}
+        ],
+    }
+    data.update(over)
+    return tk.get_action("package_create")(
+        {"user": user["name"], "ignore_auth": True}, data
+    )
+
+
+@pytest.fixture
+def portal(collectivites, clean_index):
+    user = factories.Sysadmin()
+    rennes, dept = collectivites["rennes"], collectivites["dept"]
+    datasets = {
+        "r1": _create(user, rennes, "rennes-un"),
+        "r2": _create(user, rennes, "rennes-deux"),
+        "d1": _create(user, dept, "dept-un", territories=["departement:35"]),
+        "private": _create(user, rennes, "rennes-prive", private=True),
+        "draft": _create(user, rennes, "rennes-brouillon", state="draft"),
+    }
+    return {"user": user, "orgs": collectivites, "datasets": datasets}
+
+
+def _parse(response) -> Graph:
+    return Graph().parse(data=response.get_data(as_text=True), format="turtle")
+
+
+def _dataset_names(g: Graph) -> set[str]:
+    names = set()
+    for ds in g.subjects(RDF.type, DCAT.Dataset):
+        names.add(str(g.value(ds, DCAT.landingPage) or ds).rsplit("/", 1)[-1])
+    return names
+
+
+def _ids(g: Graph) -> set[str]:
+    return {str(ds).rsplit("/", 1)[-1] for ds in g.subjects(RDF.type, DCAT.Dataset)}
+
+
+def test_portal_catalogue_lists_public_active_datasets_only(app, portal):
+    response = app.get("/catalog.ttl")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/turtle")
+    g = _parse(response)
+    ds = portal["datasets"]
+    assert _ids(g) == {ds["r1"]["id"], ds["r2"]["id"], ds["d1"]["id"]}
+    catalog = URIRef("http://test.ckan.net")
+    assert (catalog, RDF.type, DCAT.Catalog) in g
+    # This project's endpoint answers (not ckanext-dcat's): PartialCollectionView.
+    assert list(g.subjects(RDF.type, HYDRA.PartialCollectionView))
+    conforms, violations, report = shacl(g, *DCAT_AP_301)
+    assert violations == 0, report
+
+
+def test_collectivite_catalogue(app, portal):
+    response = app.get("/organization/ville-de-rennes/catalog.ttl")
+    assert response.status_code == 200
+    g = _parse(response)
+    ds = portal["datasets"]
+    assert _ids(g) == {ds["r1"]["id"], ds["r2"]["id"]}
+    catalog = URIRef("http://test.ckan.net/organization/ville-de-rennes/catalog")
+    assert (catalog, RDF.type, DCAT.Catalog) in g
+    publisher = g.value(catalog, DCT.publisher)
+    assert str(g.value(publisher, FOAF.name)) == "Ville de Rennes"
+    assert str(g.value(publisher, DCT.identifier)) == "213502388"
+    assert (
+        str(g.value(catalog, FOAF.homepage))
+        == "http://test.ckan.net/organization/ville-de-rennes"
+    )
+    conforms, violations, report = shacl(g, *DCAT_AP_301)
+    assert violations == 0, report
+
+
+@pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", "2")
+def test_hydra_next_links_are_absolute_and_answer_200(app, portal):
+    url = "/catalog.ttl"
+    seen: list[str] = []
+    pages = 0
+    while url:
+        response = app.get(url, follow_redirects=False)
+        assert response.status_code == 200, url
+        g = _parse(response)
+        seen += sorted(_ids(g))
+        pages += 1
+        views = list(g.subjects(RDF.type, HYDRA.PartialCollectionView))
+        assert len(views) == 1
+        assert (views[0], RDF.type, HYDRA.PagedCollection) in g
+        nxt = g.value(views[0], HYDRA.next)
+        if nxt is None:
+            break
+        assert str(nxt).startswith("http://test.ckan.net/catalog.ttl?")
+        assert g.value(views[0], HYDRA.nextPage) == nxt
+        parts = urlsplit(str(nxt))
+        url = f"{parts.path}?{parts.query}"
+    assert pages == 2, (seen, url)
+    assert len(seen) == len(set(seen)) == 3
+
+
+def test_modified_since(app, portal):
+    assert len(_ids(_parse(app.get("/catalog.ttl?modified_since=2000-01-01")))) == 3
+    assert _ids(_parse(app.get("/catalog.ttl?modified_since=2999-01-01"))) == set()
+    bad = app.get("/catalog.ttl?modified_since=hier")
+    assert bad.status_code == 400
+    assert "ISO 8601" in bad.get_data(as_text=True)
+
+
+def test_errors_are_clear_and_never_500(app, portal):
+    assert app.get("/catalog.ttl?page=0").status_code == 400
+    assert app.get("/catalog.ttl?page=abc").status_code == 400
+    assert app.get("/catalog.ttl?page=9").status_code == 404
+    assert app.get("/catalog.exe").status_code == 404
+    unknown = app.get("/organization/nulle-part/catalog.ttl")
+    assert unknown.status_code == 404
+    assert unknown.get_data(as_text=True).strip()
+
+
+@pytest.mark.parametrize(
+    "fmt,ctype,parser",
+    [
+        ("rdf", "application/rdf+xml", "xml"),
+        ("xml", "application/rdf+xml", "xml"),
+        ("jsonld", "application/ld+json", "json-ld"),
+    ],
+)
+def test_other_formats(app, portal, fmt, ctype, parser):
+    response = app.get(f"/organization/ville-de-rennes/catalog.{fmt}")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith(ctype)
+    g = Graph().parse(data=response.get_data(as_text=True), format=parser)
+    assert len(_ids(g)) == 2
+
+
+def test_content_negotiation_on_dataset_pages(app, portal):
+    name = portal["datasets"]["r1"]["name"]
+    rdf = app.get(f"/dataset/{name}", headers={"Accept": "text/turtle"})
+    assert rdf.status_code == 200
+    assert rdf.headers["Content-Type"].startswith("text/turtle")
+    assert _ids(_parse(rdf)) == {portal["datasets"]["r1"]["id"]}
+    html = app.get(f"/dataset/{name}", headers={"Accept": "text/html"})
+    assert html.status_code == 200
+    assert "<html" in html.get_data(as_text=True)
+    private = portal["datasets"]["private"]["name"]
+    assert (
+        app.get(f"/dataset/{private}", headers={"Accept": "text/turtle"}).status_code
+        == 404
+    )
+
+
+# --- SCDL catalogue -------------------------------------------------------------
+
+
+def _validate_table_schema(rows: list[dict], schema: dict) -> list[str]:
+    """Checks of the Table Schema: header, required, pattern, enum, types."""
+    errors = []
+    fields = schema["fields"]
+    for i, row in enumerate(rows, start=2):
+        assert list(row) == [f["name"] for f in fields]
+        for f in fields:
+            value = row[f["name"]]
+            c = f.get("constraints", {})
+            if c.get("required") and value == "":
+                errors.append(f"row {i}: {f['name']} missing")
+                continue
+            if "pattern" in c and not re.fullmatch(c["pattern"], value):
+                errors.append(f"row {i}: {f['name']} pattern")
+            if "enum" in c and value not in c["enum"]:
+                errors.append(f"row {i}: {f['name']} enum {value!r}")
+            if f["type"] == "date" and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                errors.append(f"row {i}: {f['name']} date {value!r}")
+            if f["type"] == "integer" and not (
+                value.isdigit() and int(value) >= c.get("minimum", 0)
+            ):
+                errors.append(f"row {i}: {f['name']} integer {value!r}")
+            if f.get("format") == "uri" and not value.startswith(
+                ("http://", "https://")
+            ):
+                errors.append(f"row {i}: {f['name']} uri")
+    return errors
+
+
+def _luhn(number: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def test_scdl_catalogue_csv_is_valid(app, portal):
+    from ckan import model
+
+    org = portal["orgs"]["rennes"]
+    model.Session.add(
+        model.GroupExtra(group_id=org["id"], key="siret", value="21350238800019")
+    )
+    model.Session.commit()
+    response = app.get("/organization/ville-de-rennes/catalogue.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert {r["ID"] for r in rows} == {"rennes-un", "rennes-deux"}
+    with open(SCDL_SCHEMA, encoding="utf-8") as f:
+        schema = json.load(f)
+    assert _validate_table_schema(rows, schema) == []
+    assert all(_luhn(r["COLL_SIRET"]) for r in rows)
+    row = rows[0]
+    assert row["LICENCE"] == "Licence Ouverte-LO"
+    assert row["FREQ_MAJ"] == "Annuelle"
+    assert row["COUV_SPAT_MAILLE"] == "Communale"
+    assert row["MOTS_CLES"] in ("deliberations;conseil", "conseil;deliberations")
+    assert row["URL"].startswith("http://test.ckan.net/dataset/")
