@@ -5,6 +5,9 @@ set -euo pipefail
 INI=$1
 PORT=$2
 BIN=${VENV_BIN:-.venv/bin}
+# Member communes' catalogues (bundled payloads) for the harvest demo, served
+# on 127.0.0.1:5081 for the portal's lifetime (resource links point there).
+"$BIN/python" -m ckanext.opendata_collectivites.harvest.payload_server --port 5081 &
 "$BIN/ckan" -c "$INI" collectivites demo load
 cat <<MSG
 

@@ -66,10 +66,12 @@ HARVESTED_FIELDS = (
 
 
 def _(msgid: str) -> str:
-    try:
+    """In a request: the user's language; elsewhere: the site's."""
+    from flask import has_request_context
+
+    if has_request_context():
         return tk._(msgid)
-    except Exception:  # noqa: BLE001 - outside a request
-        return translate(msgid)
+    return translate(msgid)
 
 
 class CollectivitesHarvester(HarvesterBase):

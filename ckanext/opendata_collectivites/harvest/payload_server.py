@@ -10,6 +10,7 @@ binds 127.0.0.1 only. Catalogues can be changed while the server runs.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -162,6 +163,13 @@ def _ckan(cat: CkanCatalogue, path: str, query: dict[str, list[str]]) -> Any:
     if action == "package_search":
         items = cat.datasets
         for fq in query.get("fq", []):
+            since = re.search(r"metadata_modified:\[(\S+?)Z? TO \*\]", fq)
+            if since:
+                items = [
+                    d
+                    for d in items
+                    if str(d.get("metadata_modified", "")) >= since.group(1)
+                ]
             if fq.startswith("organization:"):
                 org = fq.split(":", 1)[1].strip('"')
                 items = [
@@ -286,3 +294,77 @@ def _udata(
             }
         )
     return None
+
+
+# --- demo: the bundled payloads of demo/data/harvest -------------------------
+
+DEMO_PORT = 5081
+DEMO_SOURCES = (
+    # (mount, organisation, catalogue file, path appended to the mount URL)
+    ("rennes-ods", "ville-de-rennes", "ods-ville-de-rennes.json", "/explore/"),
+    ("rennes-metropole-ckan", "rennes-metropole", "ckan-rennes-metropole.json", ""),
+    (
+        "datagouv",
+        "ville-de-saint-malo",
+        "udata-ville-de-saint-malo.json",
+        "/fr/organizations/ville-de-saint-malo/",
+    ),
+    (
+        "fougeres-dcat",
+        "ville-de-fougeres",
+        "dcat-ville-de-fougeres.ttl",
+        "/catalogue.ttl",
+    ),
+    (
+        "saint-sulpice-scdl",
+        "saint-sulpice-la-foret",
+        "scdl-saint-sulpice-la-foret.csv",
+        "/catalogue.csv",
+    ),
+)
+
+
+def demo_catalogues() -> dict[str, Catalogue]:
+    """The demo's member-commune catalogues, one per platform."""
+    import pathlib
+
+    here = pathlib.Path(__file__).resolve().parents[1] / "demo" / "data" / "harvest"
+    out: dict[str, Catalogue] = {}
+    for mount, _org, filename, _path in DEMO_SOURCES:
+        body = (here / filename).read_bytes()
+        if filename.startswith("ods-"):
+            out[mount] = OdsCatalogue(json.loads(body)["datasets"])
+        elif filename.startswith("ckan-"):
+            out[mount] = CkanCatalogue(json.loads(body)["datasets"])
+        elif filename.startswith("udata-"):
+            data = json.loads(body)
+            out[mount] = UdataCatalogue(data["organizations"], data["datasets"])
+        elif filename.endswith(".ttl"):
+            out[mount] = FileCatalogue({"catalogue.ttl": ("text/turtle", body)})
+        else:
+            out[mount] = FileCatalogue(
+                {"catalogue.csv": ("text/csv; charset=utf-8", body)}
+            )
+    return out
+
+
+def demo_server(port: int = DEMO_PORT) -> PayloadServer:
+    server = PayloadServer(port=port)
+    for mount, catalogue in demo_catalogues().items():
+        server.mount(mount, catalogue)
+    return server
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Serve the demo's harvest payloads.")
+    parser.add_argument("--port", type=int, default=DEMO_PORT)
+    args = parser.parse_args()
+    server = demo_server(args.port)
+    print(f"Catalogues de démonstration sur {server.url()}", flush=True)
+    server.httpd.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
