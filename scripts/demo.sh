@@ -16,4 +16,7 @@ cat <<MSG
   (Ctrl-C pour arrêter)
 
 MSG
-exec "$BIN/ckan" -c "$INI" run -H 0.0.0.0 -p "$PORT"
+# No reloader, no interactive debugger (it would allow code execution), threads
+# so that a page and its assets load in parallel. DEMO_HOST=0.0.0.0 to expose it.
+exec "$BIN/ckan" -c "$INI" run -H "${DEMO_HOST:-127.0.0.1}" -p "$PORT" \
+    --disable-reloader --disable-debugger --threaded
