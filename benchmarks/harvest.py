@@ -236,6 +236,10 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000)
     args = parser.parse_args()
     app = boot()
+    import logging
+
+    # Purging the previous run's datasets makes CKAN's indexer log noise.
+    logging.getLogger("ckan.model.modification").setLevel(logging.CRITICAL)
     from ckanext.opendata_collectivites.harvest.payload_server import (
         CkanCatalogue,
         OdsCatalogue,

@@ -7,6 +7,7 @@ kept where it is useful (unmatched themes become keywords) and reported in
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -195,13 +196,20 @@ def _territories(record: Record, owner: Owner) -> list[str]:
             value = f"{zone.group(1)}:{zone.group(2)}"
         found = voc.territory(value) if ":" in value else None
         if not found and not value.startswith("http"):
-            hits = voc.search_territories(value, limit=3)
-            found = next((t for t in hits if _fold(t.name) == _fold(value)), None)
+            found = _territory_named(value)
         if found and found.id not in out:
             out.append(found.id)
     if not out and owner.territory:
         out.append(owner.territory)
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _territory_named(name: str) -> Any:
+    """The territory whose official name is exactly ``name`` (accents and
+    case aside); cached: a catalogue repeats the same few names."""
+    hits = voc.search_territories(name, limit=3)
+    return next((t for t in hits if _fold(t.name) == _fold(name)), None)
 
 
 def _granularity(value: str) -> str:
