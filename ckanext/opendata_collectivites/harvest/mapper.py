@@ -178,12 +178,12 @@ def _licence(
             found = voc.match_licence(text)
             if found:
                 return found.id
+    if record.licence:
+        notes.append(("Licence not recognised: %(value)s.", {"value": record.licence}))
     if config.licence:
         found = voc.match_licence(config.licence) or voc.licence(config.licence)
         if found:
             return found.id
-    if record.licence:
-        notes.append(("Licence not recognised: %(value)s.", {"value": record.licence}))
     return None
 
 
