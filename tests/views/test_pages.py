@@ -70,10 +70,7 @@ def test_theme_page_is_the_filtered_dataset_search(catalogue, app):
     assert parse_qs(urlparse(feeds["Atom"]).query) == {
         "vocab_themes": ["environnement"]
     }
-    assert urlparse(feeds["DCAT (Turtle)"]).path == "/catalog.ttl"
-    assert parse_qs(urlparse(feeds["DCAT (Turtle)"]).query) == {
-        "fq": ['vocab_themes:"environnement"']
-    }
+    assert feeds["DCAT (Turtle)"] == "/themes/environnement/catalog.ttl"
     # CKAN's facets are there, with readable labels; organisation facet links
     # stay on the theme's listing.
     facet_text = page.get_text(" ", strip=True)
@@ -230,3 +227,18 @@ def test_pages_follow_an_edit_without_stale_counts(catalogue, app):
         "package_patch", portal.context(), id=env[1]["id"], tags=[{"name": "nouveau"}]
     )
     assert "nouveau" in soup(app.get("/mots-cles")).get_text()
+
+
+def test_theme_feeds_list_the_theme_datasets(catalogue, app):
+    header = soup(app.get("/themes/sante")).select_one(".collectivites-theme-header")
+    feeds = {a.get_text(strip=True): a["href"] for a in header.select("a[type]")}
+    atom = BeautifulSoup(app.get(feeds["Atom"]).body, "xml")
+    assert [e.title.get_text() for e in atom.find_all("entry")] == [
+        call_action("package_search", q="vocab_themes:sante")["results"][0]["title"]
+    ]
+    turtle = app.get(feeds["DCAT (Turtle)"])
+    assert turtle.headers["Content-Type"].startswith("text/turtle")
+    assert turtle.body.count("a dcat:Dataset") == 1
+    xml = app.get(feeds["DCAT (RDF/XML)"])
+    assert xml.body.count("<dcat:Dataset ") == 1
+    app.get("/themes/sante/catalog.exe", status=404)

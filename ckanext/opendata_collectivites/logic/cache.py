@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+import flask
 from ckan.lib.redis import connect_to_redis
 
 log = logging.getLogger(__name__)
@@ -32,13 +33,24 @@ def _generation_key() -> str:
     return f"{_prefix()}:generation"
 
 
+_MEMO = "_collectivites_pages_generation"
+
+
 def generation() -> int:
-    """Current generation (0 when never bumped)."""
-    return int(connect_to_redis().get(_generation_key()) or 0)
+    """Current generation (0 when never bumped), read once per request."""
+    memo = flask.g if flask.has_app_context() else None
+    if memo is not None and hasattr(memo, _MEMO):
+        return getattr(memo, _MEMO)
+    value = int(connect_to_redis().get(_generation_key()) or 0)
+    if memo is not None:
+        setattr(memo, _MEMO, value)
+    return value
 
 
 def invalidate() -> None:
     """Make every cached aggregate stale now (safe to call often)."""
+    if flask.has_app_context():
+        flask.g.pop(_MEMO, None)
     try:
         connect_to_redis().incr(_generation_key())
     except Exception as error:  # Redis down: nothing is cached either

@@ -88,25 +88,21 @@ def theme_label(slug: str) -> str:
 
 def theme_feeds(slug: str) -> list[dict[str, str]]:
     """Links to the theme's DCAT catalogue and Atom feed."""
-    fq = f'{THEME_ARG}:"{slug}"'
     feeds = []
-    try:
-        feeds.append(
-            {
-                "label": "DCAT (Turtle)",
-                "type": "text/turtle",
-                "url": tk.h.url_for("dcat.read_catalog", _format="ttl", fq=fq),
-            }
-        )
-        feeds.append(
-            {
-                "label": "DCAT (RDF/XML)",
-                "type": "application/rdf+xml",
-                "url": tk.h.url_for("dcat.read_catalog", _format="rdf", fq=fq),
-            }
-        )
-    except Exception:  # ckanext-dcat not enabled
-        feeds = []
+    if _has_action("dcat_catalog_show"):
+        for fmt, label, mime in (
+            ("ttl", "DCAT (Turtle)", "text/turtle"),
+            ("rdf", "DCAT (RDF/XML)", "application/rdf+xml"),
+        ):
+            feeds.append(
+                {
+                    "label": label,
+                    "type": mime,
+                    "url": tk.h.url_for(
+                        "collectivites_pages.theme_catalog", slug=slug, _format=fmt
+                    ),
+                }
+            )
     feeds.append(
         {
             "label": "Atom",
@@ -115,6 +111,14 @@ def theme_feeds(slug: str) -> list[dict[str, str]]:
         }
     )
     return feeds
+
+
+def _has_action(name: str) -> bool:
+    try:
+        tk.get_action(name)
+    except KeyError:
+        return False
+    return True
 
 
 def keyword_search_url(

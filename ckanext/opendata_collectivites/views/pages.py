@@ -6,7 +6,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.views import dataset as dataset_views
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 from werkzeug.datastructures import ImmutableMultiDict
 
 from ckanext.opendata_collectivites import vocabularies as voc
@@ -33,6 +33,34 @@ def theme(slug: str) -> str | Any:
     args = [(k, v) for k, v in request.args.items(multi=True) if k != helpers.THEME_ARG]
     request.args = ImmutableMultiDict([(helpers.THEME_ARG, slug)] + args)
     return dataset_views.search("dataset")
+
+
+CATALOG_TYPES = {
+    "ttl": "text/turtle",
+    "rdf": "application/rdf+xml",
+    "xml": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+    "n3": "text/n3",
+}
+
+
+def theme_catalog(slug: str, _format: str) -> Any:
+    """The theme's DCAT catalogue: ckanext-dcat's ``dcat_catalog_show``
+    restricted to the theme (paged like the site catalogue)."""
+    if voc.portal_theme(slug) is None or _format not in CATALOG_TYPES:
+        return tk.abort(404, tk._("Theme not found"))
+    data = {
+        "fq": f'{helpers.THEME_ARG}:"{slug}"',
+        "format": _format,
+        "page": request.args.get("page"),
+        "modified_since": request.args.get("modified_since"),
+    }
+    try:
+        body = tk.get_action("dcat_catalog_show")({}, data)
+    except tk.ValidationError as error:
+        messages = [m for ms in error.error_dict.values() for m in ms] or [str(error)]
+        return tk.abort(400, " ".join(str(m) for m in messages))
+    return Response(body, mimetype=CATALOG_TYPES[_format])
 
 
 def keywords() -> str:
@@ -63,6 +91,7 @@ def home() -> str:
 pages.add_url_rule("/", endpoint="home", view_func=home)
 pages.add_url_rule("/themes", view_func=themes, strict_slashes=False)
 pages.add_url_rule("/themes/<slug>", view_func=theme)
+pages.add_url_rule("/themes/<slug>/catalog.<_format>", view_func=theme_catalog)
 pages.add_url_rule("/mots-cles", view_func=keywords, strict_slashes=False)
 
 
