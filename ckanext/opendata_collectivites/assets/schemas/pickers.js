@@ -14,7 +14,7 @@ this.ckan.module('collectivites-picker', function ($) {
       source: null,
       multiple: true,
       key: 'id',
-      kinds: '',
+      kinds: '',  // an empty data-module-kinds attribute reads as true
       labels: {},
       tooShort: '',
       noMatch: '',
@@ -37,7 +37,9 @@ this.ckan.module('collectivites-picker', function ($) {
           quietMillis: 250,
           data: function (term) {
             var params = {q: term, limit: 20};
-            if (opts.kinds) { params.kinds = opts.kinds; }
+            if (typeof opts.kinds === 'string' && opts.kinds) {
+              params.kinds = opts.kinds;
+            }
             return params;
           },
           results: function (data) {
