@@ -99,3 +99,25 @@ def test_pages_fit_a_phone_screen(catalogue, live_server, browser):
         screenshot(phone, "themes-mobile")
     finally:
         context.close()
+
+
+WCAG_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/themes", "/themes/environnement", "/mots-cles"]
+)
+def test_pages_have_no_wcag_aa_violations(catalogue, live_server, page, path):
+    """axe-core (axe-playwright-python) finds no WCAG 2.1 A/AA violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(live_server + path)
+    violations = Axe().run(page, options=WCAG_AA).response["violations"]
+    report = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in violations
+    ]
+    assert report == []
