@@ -1,6 +1,9 @@
 """The harvest source page says which platform was detected behind the URL."""
 from __future__ import annotations
 
+import ckan.plugins.toolkit as tk
+import pytest
+
 from tests.harvest import payloads as P
 from tests.harvest.conftest import harvest
 
@@ -31,3 +34,10 @@ def test_source_type_is_offered_in_french(app, plugins, clean_db):
     from ckanext.opendata_collectivites.harvest.harvester import CollectivitesHarvester
 
     assert CollectivitesHarvester().info()["title"] == "Catalogue d'une collectivité"
+
+
+def test_invalid_source_configuration_is_a_validation_error(commune, source):
+    org = commune("ville-de-rennes")
+    with pytest.raises(tk.ValidationError) as err:
+        source("http://127.0.0.1:9/catalogue.csv", org, {"grace_days": -1})
+    assert "grace_days doit être un nombre de jours" in str(err.value.error_dict)
