@@ -155,6 +155,18 @@ class CollectivitesHarvester(HarvesterBase):
             model.Session.rollback()
             self._save_object_error(exc.message(), obj, "Import")
             return False
+        except Exception as exc:  # noqa: BLE001 - one object never stops a job
+            log.exception("Import of %s failed", obj.guid)
+            model.Session.rollback()
+            self._save_object_error(
+                translate(
+                    "Unexpected error while importing this dataset: %(error)s",
+                    error=f"{type(exc).__name__}: {str(exc)[:300]}",
+                ),
+                obj,
+                "Import",
+            )
+            return False
 
     # internals
     def _owner(self, source_id: str) -> Owner:
