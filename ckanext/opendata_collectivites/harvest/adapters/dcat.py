@@ -178,7 +178,8 @@ def to_record(graph: Graph, subject: object) -> Record:
     if not title:
         raise ValueError("no dct:title")
     identifier = _literal(graph, subject, DCTERMS.identifier)
-    guid = str(subject) if isinstance(subject, URIRef) else identifier
+    uri = str(subject) if isinstance(subject, URIRef) else ""  # blank nodes: no
+    guid = uri or identifier
     if not guid:
         raise ValueError("neither URI nor dct:identifier")
     temporal_start = temporal_end = ""
@@ -248,7 +249,7 @@ def to_record(graph: Graph, subject: object) -> Record:
         producer_name=producer,
         conforms_to=[str(v) for v in graph.objects(subject, DCTERMS.conformsTo)],
         landing_page=_literal(graph, subject, DCAT.landingPage),
-        identifier=identifier if identifier.startswith("http") else str(subject),
+        identifier=identifier if identifier.startswith("http") else uri,
         issued=_literal(graph, subject, DCTERMS.issued),
         modified=_literal(graph, subject, DCTERMS.modified),
         language=[
