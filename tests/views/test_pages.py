@@ -242,3 +242,57 @@ def test_theme_feeds_list_the_theme_datasets(catalogue, app):
     xml = app.get(feeds["DCAT (RDF/XML)"])
     assert xml.body.count("<dcat:Dataset ") == 1
     app.get("/themes/sante/catalog.exe", status=404)
+
+
+def test_html_in_indexed_keywords_is_escaped(portal, app):
+    """CKAN's tag validator refuses markup, but a keyword reaching the index by
+    another route (a harvester, a re-index) is still shown as text."""
+    import json
+    import uuid
+
+    from ckan.lib.search.common import make_connection
+    from ckan.plugins import toolkit as tk
+
+    dataset_id = str(uuid.uuid4())
+    tag = '<img src=x onerror="alert(1)">'
+    data = {
+        "id": dataset_id,
+        "name": "injecte",
+        "title": "Injecté",
+        "type": "dataset",
+        "state": "active",
+        "private": False,
+        "tags": [{"name": tag}],
+        "resources": [],
+        "themes": ["environnement"],
+    }
+    site_id = tk.config["ckan.site_id"]
+    make_connection().add(
+        docs=[
+            {
+                "id": dataset_id,
+                "index_id": f"{site_id}-{dataset_id}",
+                "site_id": site_id,
+                "entity_type": "package",
+                "dataset_type": "dataset",
+                "state": "active",
+                "capacity": "public",
+                "permission_labels": ["public"],
+                "name": "injecte",
+                "title": "Injecté",
+                "tags": [tag],
+                "vocab_themes": ["environnement"],
+                "metadata_modified": "2026-01-01T00:00:00Z",
+                "data_dict": json.dumps(data),
+                "validated_data_dict": json.dumps(data),
+            }
+        ],
+        commit=True,
+    )
+    from ckanext.opendata_collectivites.logic import cache
+
+    cache.invalidate()
+    for url in ("/mots-cles", "/", "/mots-cles?theme=environnement"):
+        body = app.get(url).body
+        assert tag not in body, url
+        assert "&lt;img src=x onerror=" in body, url
