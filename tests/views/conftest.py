@@ -17,7 +17,11 @@ _seq = itertools.count(1)
 COLLECTIVITES = {
     "rennes-metropole": ("Rennes Métropole", "epci", "243500139", "epci:243500139"),
     "saint-malo-agglomeration": (
-        "Saint-Malo Agglomération", "epci", "243500782", "epci:243500782"),
+        "Saint-Malo Agglomération",
+        "epci",
+        "243500782",
+        "epci:243500782",
+    ),
     "ville-de-rennes": ("Ville de Rennes", "commune", "213502388", "commune:35238"),
     "ville-de-saint-malo": (
         "Ville de Saint-Malo",

@@ -164,12 +164,33 @@ def test_results_are_cached_between_changes(catalogue, monkeypatch):
     theme_counts()
     keywords()
     calls = []
-    monkeypatch.setattr(
-        aggregates, "public_facet", lambda *a, **k: calls.append(a) or (0, [])
-    )
+    monkeypatch.setattr(aggregates, "public_search", lambda *a, **k: calls.append(a))
     assert theme_counts()["environnement"] == 3
     assert keywords()["air"] == 3
+    assert keywords(limit=2) == {"air": 3, "eau": 2}  # same cached search
     assert calls == []
+
+
+def test_one_search_serves_themes_keywords_and_recent_datasets(catalogue, monkeypatch):
+    from ckanext.opendata_collectivites.logic import aggregates
+    from ckanext.opendata_collectivites.views import helpers
+
+    calls = []
+    real = aggregates.public_search
+    monkeypatch.setattr(
+        aggregates, "public_search", lambda *a, **k: calls.append(a) or real(*a, **k)
+    )
+    theme_counts()
+    keywords()
+    recent = helpers.recent_datasets()
+    assert len(calls) == 1
+    latest = call_action(
+        "package_search", {"user": ""}, sort="metadata_modified desc", rows=6
+    )["results"]
+    assert [d["title"] for d in recent] == [d["title"] for d in latest]
+    assert len(recent) == 4
+    keywords(theme="sante")
+    assert len(calls) == 2
 
 
 @pytest.mark.parametrize(

@@ -33,3 +33,11 @@ def test_alphabetical_order_ignores_accents_and_case():
 def test_filter_query_quotes_values():
     fq = aggregates.filter_query(organization='a"b', theme="sante")
     assert fq == '+dataset_type:dataset +organization:"a\\"b" +vocab_themes:"sante"'
+
+
+def test_cloud_keeps_the_most_used_then_sorts_alphabetically():
+    items = [("zèbre", 2), ("arbre", 1), ("eau", 9), ("bus", 2), ("air", 5)]
+    result = aggregates.cloud(items, limit=3, classes=5, min_count=2, total=12)
+    assert [k["name"] for k in result["keywords"]] == ["air", "bus", "eau"]
+    assert [k["size"] for k in result["keywords"]] == [3, 1, 5]
+    assert result["dataset_count"] == 12

@@ -1,5 +1,6 @@
 """A real harvest (the project's harvester on a local SCDL catalogue) updates
 the cached theme counts and keyword cloud: no stale counts after a harvest."""
+
 from __future__ import annotations
 
 from ckan.tests.helpers import call_action

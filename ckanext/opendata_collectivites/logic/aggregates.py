@@ -37,33 +37,75 @@ def filter_query(organization: str | None = None, theme: str | None = None) -> s
     return fq
 
 
-def public_facet(field: str, fq: str, limit: int) -> tuple[int, list[tuple[str, int]]]:
-    """``(total, [(value, count)…])`` of public datasets matching ``fq``."""
+def public_search(
+    fq: str, fields: list[str], limit: int, rows: int = 0, sort: str | None = None
+) -> dict[str, Any]:
+    """One anonymous ``package_search``: count, facet items, first results."""
     context = {"user": "", "auth_user_obj": None, "ignore_auth": False}
-    result = tk.get_action("package_search")(
-        context,
-        {
-            "q": "*:*",
-            "fq": fq,
-            "rows": 0,
-            "facet.field": [field],
-            "facet.limit": limit,
-            "include_private": False,
-            "include_drafts": False,
-        },
+    data: dict[str, Any] = {
+        "q": "*:*",
+        "fq": fq,
+        "rows": rows,
+        "facet.field": fields,
+        "facet.limit": limit,
+        "include_private": False,
+        "include_drafts": False,
+    }
+    if sort:
+        data["sort"] = sort
+    result = tk.get_action("package_search")(context, data)
+    facets = {
+        field: [
+            (i["name"], int(i["count"]))
+            for i in result["search_facets"].get(field, {}).get("items", [])
+        ]
+        for field in fields
+    }
+    return {"count": result["count"], "facets": facets, "results": result["results"]}
+
+
+def summary(dataset: dict[str, Any]) -> dict[str, Any]:
+    """What the home page shows of a recent dataset."""
+    return {
+        "name": dataset.get("name"),
+        "title": dataset.get("title"),
+        "notes": dataset.get("notes"),
+        "metadata_modified": dataset.get("metadata_modified"),
+        "organization": (dataset.get("organization") or {}).get("title"),
+        "formats": sorted(
+            {(r.get("format") or "").upper() for r in dataset.get("resources", [])}
+            - {""}
+        ),
+    }
+
+
+def overview(tag_limit: int, recent: int) -> dict[str, Any]:
+    """Theme counts, the ``tag_limit`` most used keywords and the ``recent``
+    most recently modified datasets of the whole catalogue, in one search."""
+    limit = max(tag_limit, len(voc.portal_themes()))
+    result = public_search(
+        DATASET_FQ,
+        [THEME_FIELD, KEYWORD_FIELD],
+        limit,
+        rows=recent,
+        sort="metadata_modified desc",
     )
-    items = result["search_facets"].get(field, {}).get("items", [])
-    return result["count"], [(i["name"], int(i["count"])) for i in items]
+    return {
+        "count": result["count"],
+        "themes": result["facets"][THEME_FIELD],
+        "tags": result["facets"][KEYWORD_FIELD],
+        "recent": [summary(d) for d in result["results"]],
+    }
 
 
-def theme_counts(include_empty: bool = True) -> list[dict[str, Any]]:
+def theme_rows(
+    counts: dict[str, int], include_empty: bool = True
+) -> list[dict[str, Any]]:
     """Every portal theme with its number of public datasets, most used first.
 
     Ties (and empty themes, listed last) keep the order of the themes file.
     """
     themes = voc.portal_themes()
-    _total, items = public_facet(THEME_FIELD, DATASET_FQ, -1)
-    counts = dict(items)
     rows = [
         {
             "slug": t.slug,
@@ -105,6 +147,24 @@ def sort_key(text: str) -> tuple[str, str]:
     return folded.casefold(), text
 
 
+def cloud(
+    items: list[tuple[str, int]], limit: int, classes: int, min_count: int, total: int
+) -> dict[str, Any]:
+    """The ``limit`` most used keywords (ties: alphabetical) used at least
+    ``min_count`` times, with their size class, in alphabetical order."""
+    items = sorted(
+        ((name, count) for name, count in items if count >= min_count),
+        key=lambda item: (-item[1], sort_key(item[0])),
+    )[:limit]
+    sizes = size_classes((c for _n, c in items), classes)
+    keywords = [
+        {"name": name, "count": count, "size": size}
+        for (name, count), size in zip(items, sizes, strict=True)
+    ]
+    keywords.sort(key=lambda k: sort_key(k["name"]))
+    return {"keywords": keywords, "dataset_count": total, "classes": classes}
+
+
 def keyword_cloud(
     limit: int,
     classes: int,
@@ -112,13 +172,8 @@ def keyword_cloud(
     organization: str | None = None,
     theme: str | None = None,
 ) -> dict[str, Any]:
-    """The ``limit`` most used keywords of public datasets, alphabetically."""
-    total, items = public_facet(KEYWORD_FIELD, filter_query(organization, theme), limit)
-    items = [(name, count) for name, count in items if count >= min_count][:limit]
-    sizes = size_classes((c for _n, c in items), classes)
-    keywords = [
-        {"name": name, "count": count, "size": size}
-        for (name, count), size in zip(items, sizes, strict=False)
-    ]
-    keywords.sort(key=lambda k: sort_key(k["name"]))
-    return {"keywords": keywords, "dataset_count": total, "classes": classes}
+    """The ``limit`` most used keywords of the matching public datasets."""
+    result = public_search(filter_query(organization, theme), [KEYWORD_FIELD], limit)
+    return cloud(
+        result["facets"][KEYWORD_FIELD], limit, classes, min_count, result["count"]
+    )

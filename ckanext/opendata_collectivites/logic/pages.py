@@ -94,6 +94,19 @@ def _boolean(key: str, value: Any) -> bool:
     raise tk.ValidationError({key: [tk._("Must be true or false.")]})
 
 
+def overview() -> dict[str, Any]:
+    """The catalogue-wide aggregates (theme counts, top keywords, recent
+    datasets) computed by one cached search, shared by the home page, /themes
+    and /mots-cles."""
+    tags = tk.config.get(CLOUD_MAX_OPTION)
+    recent = tk.config.get("ckanext.collectivites.home.recent")
+    return cache.cached(
+        "overview",
+        {"tags": tags, "recent": recent},
+        lambda: aggregates.overview(tags, recent),
+    )
+
+
 @tk.side_effect_free
 def theme_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """Portal themes with their number of public datasets, most used first.
@@ -108,11 +121,8 @@ def theme_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     include_empty = not tk.config.get(HIDE_EMPTY_OPTION)
     if data_dict.get("include_empty") not in (None, ""):
         include_empty = _boolean("include_empty", data_dict["include_empty"])
-    return cache.cached(
-        "themes",
-        {"include_empty": include_empty},
-        lambda: aggregates.theme_counts(include_empty),
-    )
+    counts = dict(overview()["themes"])
+    return aggregates.theme_rows(counts, include_empty)
 
 
 @tk.side_effect_free
@@ -145,11 +155,17 @@ def keyword_cloud(context: Context, data_dict: DataDict) -> dict[str, Any]:
     }
     classes = tk.config.get(CLOUD_CLASSES_OPTION)
     params = dict(filters, limit=limit, min_count=min_count, classes=classes)
-    result = cache.cached(
-        "keywords",
-        params,
-        lambda: aggregates.keyword_cloud(limit, classes, min_count, **filters),
-    )
+    if not filters["organization"] and not filters["theme"]:
+        whole = overview()
+        result = aggregates.cloud(
+            whole["tags"], limit, classes, min_count, whole["count"]
+        )
+    else:
+        result = cache.cached(
+            "keywords",
+            params,
+            lambda: aggregates.keyword_cloud(limit, classes, min_count, **filters),
+        )
     return dict(result, filters=filters)
 
 

@@ -19,9 +19,9 @@ def dataset_quality(
     :returns: ``score``, ``max``, ``rating``, ``dimensions`` and ``improvements``
         (what to fill, most valuable first)
     """
-    tk.check_access("collectivites_dataset_quality", context, data_dict)
     if not data_dict.get("id"):
         raise tk.ValidationError({"id": [tk._("Missing value")]})
+    tk.check_access("collectivites_dataset_quality", context, data_dict)
     dataset = tk.get_action("package_show")(context, {"id": data_dict["id"]})
     return quality.assess(dataset, tk._)
 

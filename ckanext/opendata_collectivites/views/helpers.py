@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from flask import request
 
 from ckanext.opendata_collectivites import vocabularies as voc
-from ckanext.opendata_collectivites.logic import cache
+from ckanext.opendata_collectivites.logic import pages
 from ckanext.opendata_collectivites.views import icons
 
 THEME_ARG = "vocab_themes"
@@ -34,41 +34,9 @@ def keyword_cloud(
     )
 
 
-def recent_datasets(limit: int | None = None) -> list[dict[str, Any]]:
-    """The most recently modified public datasets (cached like the counts)."""
-    rows = limit or tk.config.get("ckanext.collectivites.home.recent")
-
-    def compute() -> list[dict[str, Any]]:
-        context = {"user": "", "auth_user_obj": None, "ignore_auth": False}
-        result = tk.get_action("package_search")(
-            context,
-            {
-                "q": "*:*",
-                "fq": "+dataset_type:dataset",
-                "rows": rows,
-                "sort": "metadata_modified desc",
-                "include_private": False,
-            },
-        )
-        return [
-            {
-                k: d.get(k)
-                for k in ("name", "title", "notes", "metadata_modified", "type")
-            }
-            | {
-                "organization": (d.get("organization") or {}).get("title"),
-                "formats": sorted(
-                    {
-                        (r.get("format") or "").upper()
-                        for r in d.get("resources", [])
-                        if r.get("format")
-                    }
-                ),
-            }
-            for d in result["results"]
-        ]
-
-    return cache.cached("recent", {"rows": rows}, compute)
+def recent_datasets() -> list[dict[str, Any]]:
+    """The most recently modified public datasets (from the cached overview)."""
+    return pages.overview()["recent"]
 
 
 def search_theme() -> Any | None:
