@@ -1,11 +1,11 @@
 """Fixtures of the search engine tests."""
+
 from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 import ckan.tests.factories as factories
+import pytest
 
 
 @pytest.fixture

@@ -7,19 +7,33 @@ added) and ASCII folding.  Each token yields a small set of *variants* (the
 stem of the original and of the folded word); a query token matches when any
 of its variants is indexed, so "équipements" finds "equipement".
 """
+
 from __future__ import annotations
 
 import functools
 import unicodedata
-from typing import Iterable, Iterator, NamedTuple
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 import Stemmer
 
 from ckanext.opendata_collectivites.search import schema
 
 _LANGUAGES: tuple[str, ...] = ("french",)
-_SPECIAL_FOLDS = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss",
-                                "ø": "o", "Ø": "O", "đ": "d", "ł": "l", "Ł": "L"})
+_SPECIAL_FOLDS = str.maketrans(
+    {
+        "œ": "oe",
+        "Œ": "OE",
+        "æ": "ae",
+        "Æ": "AE",
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "ł": "l",
+        "Ł": "L",
+    }
+)
 MAX_TOKEN_LEN = 255
 
 
@@ -30,14 +44,19 @@ class Token(NamedTuple):
     position: int
 
 
-def set_languages(languages: Iterable[str]) -> None:
-    """Choose the snowball stemmers applied to ``text`` fields."""
+def set_languages(languages: Iterable[str]) -> bool:
+    """Choose the snowball stemmers applied to ``text`` fields; True if changed."""
     global _LANGUAGES
-    langs = tuple(dict.fromkeys(lang.strip().lower() for lang in languages if lang.strip()))
+    langs = tuple(dict.fromkeys(x.strip().lower() for x in languages if x.strip()))
     for lang in langs:
         Stemmer.Stemmer(lang)  # raises KeyError for an unknown language
-    _LANGUAGES = langs or ("french",)
+    langs = langs or ("french",)
+    if langs == _LANGUAGES:
+        return False
+    _LANGUAGES = langs
     _stems.cache_clear()
+    analyse_word.cache_clear()
+    return True
 
 
 @functools.lru_cache(maxsize=8)
@@ -54,7 +73,7 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=200000)
 def _stems(word: str) -> tuple[str, ...]:
     folded = fold(word)
     out: dict[str, None] = {}
@@ -119,24 +138,31 @@ def _runs(parts: list[str]) -> list[tuple[int, str]]:
     return runs
 
 
-def analyse(text: str, ftype: str = schema.TEXT, index: bool = True,
-            start: int = 0) -> Iterator[Token]:
+@functools.lru_cache(maxsize=200000)
+def analyse_word(word: str, ftype: str, index: bool) -> tuple[int, tuple[Token, ...]]:
+    """Tokens of one whitespace-delimited word, positions relative to it."""
+    if word.isalpha() and (word.islower() or word[1:].islower()):
+        return 1, (Token(_forms(word, ftype), 0),)
+    parts = [p for p, _ in split_word(word)]
+    tokens = [Token(_forms(part, ftype), k) for k, part in enumerate(parts)]
+    if index:
+        tokens.extend(Token(_forms(joined, ftype), offset) for offset, joined in _runs(parts))
+    return len(parts), tuple(tokens)
+
+
+def analyse(
+    text: str, ftype: str = schema.TEXT, index: bool = True, start: int = 0
+) -> Iterator[Token]:
     """Analyse ``text`` as a Solr ``text``/``text_general`` field.
 
     ``index`` adds the catenated word/number runs (index-time analysis only).
     """
     pos = start
     for word in text.split():
-        parts = [p for p, _ in split_word(word)]
-        if not parts:
-            continue
-        base = pos
-        for part in parts:
-            yield Token(_forms(part, ftype), pos)
-            pos += 1
-        if index:
-            for offset, joined in _runs(parts):
-                yield Token(_forms(joined, ftype), base + offset)
+        width, tokens = analyse_word(word, ftype, index)
+        for token in tokens:
+            yield Token(token.variants, pos + token.position)
+        pos += width
 
 
 def _forms(part: str, ftype: str) -> tuple[str, ...]:

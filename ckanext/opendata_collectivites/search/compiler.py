@@ -1,13 +1,15 @@
 """Compile a query tree into a SQL condition (and a score) with bound parameters.
 
-The index table is aliased ``d``: ``d.strings`` (jsonb, ``{field: [values]}``
+The index table is aliased ``d``: ``d.strings`` (jsonb, ``{field: [values]}``,
+``d.hot`` its small subset of everyday fields,
 for exact, date and numeric fields), ``d.tsv`` (tsvector of field-prefixed
 analysed tokens with positions) and ``d.stored`` (stored fields).
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any
 
 from ckanext.opendata_collectivites.search import analysis, dates, schema, tree
 from ckanext.opendata_collectivites.search.errors import query_error
@@ -22,9 +24,14 @@ class Params:
         self.values: dict[str, Any] = {}
 
     def add(self, value: Any) -> str:
-        name = "p%d" % len(self.values)
+        name = f"p{len(self.values)}"
         self.values[name] = value
         return ":" + name
+
+
+def column_of(field: str) -> str:
+    """The jsonb column holding the exact values of ``field``."""
+    return "d.hot" if schema.is_hot(field) else "d.strings"
 
 
 def lexeme(field: str, token: str) -> str:
@@ -42,7 +49,7 @@ def _alternatives(field: str, variants: tuple[str, ...], prefix: bool = False) -
     return items[0] if len(items) == 1 else "(" + " | ".join(items) + ")"
 
 
-def text_tsquery(field: str, ftype: str, value: str, phrase: bool) -> Optional[str]:
+def text_tsquery(field: str, ftype: str, value: str, phrase: bool) -> str | None:
     """tsquery text for ``value`` searched in analysed field ``field``."""
     tokens = list(analysis.analyse(value, ftype, index=False))
     if not tokens:
@@ -52,9 +59,9 @@ def text_tsquery(field: str, ftype: str, value: str, phrase: bool) -> Optional[s
         return parts[0]
     if phrase:
         out = parts[0]
-        for prev, cur, part in zip(tokens, tokens[1:], parts[1:]):
+        for prev, cur, part in zip(tokens, tokens[1:], parts[1:], strict=False):
             distance = max(1, cur.position - prev.position)
-            out += " <%d> " % distance + part
+            out += f" <{distance}> " + part
         return out
     return " & ".join(parts)
 
@@ -78,8 +85,21 @@ class Compiler:
     def _matchnone(self, node: tree.MatchNone) -> str:
         return "FALSE"
 
+    def _any_value(self, field: str, predicate: str, as_json: bool = False) -> str:
+        """True when one value ``v`` of exact field ``field`` satisfies ``predicate``.
+
+        Only placeholders and SQL generated here are interpolated; every value
+        coming from the query is a bound parameter.
+        """
+        func = "jsonb_array_elements" if as_json else "jsonb_array_elements_text"
+        column = column_of(field)
+        source = f"{func}({column} -> {self.p.add(field)})"
+        return f"EXISTS (SELECT 1 FROM {source} v WHERE {predicate})"  # noqa: S608
+
     def _contains(self, field: str, value: Any) -> str:
-        return "d.strings @> CAST(%s AS jsonb)" % self.p.add(json.dumps({field: [value]}))
+        column = column_of(field)
+        placeholder = self.p.add(json.dumps({field: [value]}))
+        return f"{column} @> CAST({placeholder} AS jsonb)"
 
     def _term(self, node: tree.Term) -> str:
         f = schema.field(node.field)
@@ -87,33 +107,33 @@ class Compiler:
             tsq = text_tsquery(node.field, f.type, node.value, node.phrase)
             if tsq is None:
                 return "FALSE"
-            return "d.tsv @@ CAST(%s AS tsquery)" % self.p.add(tsq)
+            return f"d.tsv @@ CAST({self.p.add(tsq)} AS tsquery)"
         if f.type == schema.NGRAM:
             value = node.value.lower().strip()
             if not value:
                 return "FALSE"
-            return (
-                "EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.strings -> %s) v "
-                "WHERE strpos(v, %s) > 0)" % (self.p.add(node.field), self.p.add(value))
-            )
+            return self._any_value(node.field, f"strpos(v, {self.p.add(value)}) > 0")
         if f.type == schema.DATE:
             try:
                 value = dates.index_form(dates.parse_math(node.value, self.now))
             except dates.DateError:
-                raise query_error("Invalid date %(value)r in field %(field)s.",
-                                  value=node.value, field=node.field) from None
+                raise query_error(
+                    "Invalid date %(value)r in field %(field)s.",
+                    value=node.value,
+                    field=node.field,
+                ) from None
             return self._contains(node.field, value)
         if f.type in (schema.INT, schema.FLOAT):
             try:
                 number = float(node.value)
             except ValueError:
-                raise query_error("Invalid number %(value)r in field %(field)s.",
-                                  value=node.value, field=node.field) from None
-            return (
-                "EXISTS (SELECT 1 FROM jsonb_array_elements(d.strings -> %s) v "
-                "WHERE v = to_jsonb(CAST(%s AS numeric)))"
-                % (self.p.add(node.field), self.p.add(number))
-            )
+                raise query_error(
+                    "Invalid number %(value)r in field %(field)s.",
+                    value=node.value,
+                    field=node.field,
+                ) from None
+            number_sql = f"to_jsonb(CAST({self.p.add(number)} AS numeric))"
+            return self._any_value(node.field, f"v = {number_sql}", as_json=True)
         if f.type == schema.NONE:
             return "FALSE"
         return self._contains(node.field, node.value)
@@ -130,17 +150,14 @@ class Compiler:
                 return "FALSE"
             parts = [_alternatives(node.field, (t,)) for t, _ in tokens[:-1]]
             parts.append(_alternatives(node.field, (tokens[-1][0],), prefix=True))
-            return "d.tsv @@ CAST(%s AS tsquery)" % self.p.add(" & ".join(parts))
+            return "d.tsv @@ CAST({} AS tsquery)".format(self.p.add(" & ".join(parts)))
         like = "".join(
             "%" if c == "*" else "_" if c == "?" else "\\" + c if c in "%_\\" else c
             for c in (pattern.lower() if f.type == schema.NGRAM else pattern)
         )
         if f.type == schema.NGRAM:
             like = "%" + like + "%"
-        return (
-            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.strings -> %s) v "
-            "WHERE v LIKE %s)" % (self.p.add(node.field), self.p.add(like))
-        )
+        return self._any_value(node.field, f"v LIKE {self.p.add(like)}")
 
     def _exists(self, node: tree.Exists) -> str:
         if node.field == "*":
@@ -149,34 +166,44 @@ class Compiler:
 
     def _range(self, node: tree.Range) -> str:
         f = schema.field(node.field)
-        conds = []
-        if f.type in (schema.INT, schema.FLOAT):
-            elem, cast = "jsonb_array_elements(d.strings -> %s)", "CAST(v::text AS numeric)"
-        else:
-            elem, cast = "jsonb_array_elements_text(d.strings -> %s)", 'v COLLATE "C"'
-        for bound, inclusive, op in ((node.low, node.include_low, ">"),
-                                     (node.high, node.include_high, "<")):
-            if bound is None:
-                continue
-            value: Any = bound
-            if f.type == schema.DATE:
-                try:
-                    value = dates.index_form(dates.parse_math(bound, self.now))
-                except dates.DateError:
-                    raise query_error("Invalid date %(value)r in field %(field)s.",
-                                      value=bound, field=node.field) from None
-            elif f.type in (schema.INT, schema.FLOAT):
-                try:
-                    value = float(bound)
-                except ValueError:
-                    raise query_error("Invalid number %(value)r in field %(field)s.",
-                                      value=bound, field=node.field) from None
-            conds.append("%s %s%s %s" % (cast, op, "=" if inclusive else "",
-                                          self.p.add(value)))
         if f.type in schema.ANALYSED or f.type in (schema.NGRAM, schema.NONE):
             return "FALSE"
-        where = " AND ".join(conds) or "TRUE"
-        return "EXISTS (SELECT 1 FROM %s v WHERE %s)" % (elem % self.p.add(node.field), where)
+        numeric = f.type in (schema.INT, schema.FLOAT)
+        value_sql = "CAST(v::text AS numeric)" if numeric else 'v COLLATE "C"'
+        conds = []
+        for bound, inclusive, op in (
+            (node.low, node.include_low, ">"),
+            (node.high, node.include_high, "<"),
+        ):
+            if bound is not None:
+                placeholder = self.p.add(self._bound(node.field, f.type, bound))
+                conds.append(
+                    f"{value_sql} {op}{'=' if inclusive else ''} {placeholder}"
+                )
+        return self._any_value(
+            node.field, " AND ".join(conds) or "TRUE", as_json=numeric
+        )
+
+    def _bound(self, field: str, ftype: str, bound: str) -> Any:
+        if ftype == schema.DATE:
+            try:
+                return dates.index_form(dates.parse_math(bound, self.now))
+            except dates.DateError:
+                raise query_error(
+                    "Invalid date %(value)r in field %(field)s.",
+                    value=bound,
+                    field=field,
+                ) from None
+        if ftype in (schema.INT, schema.FLOAT):
+            try:
+                return float(bound)
+            except ValueError:
+                raise query_error(
+                    "Invalid number %(value)r in field %(field)s.",
+                    value=bound,
+                    field=field,
+                ) from None
+        return bound
 
     # -- compound ------------------------------------------------------------
     def _bool(self, node: tree.Bool) -> str:
@@ -195,17 +222,30 @@ class Compiler:
             elif need > 1:
                 parts.append("(" + " OR ".join(should) + ")")
                 parts.append(
-                    "(" + " + ".join("(CASE WHEN %s THEN 1 ELSE 0 END)" % s for s in should)
-                    + ") >= %d" % need
+                    "("
+                    + " + ".join(f"(CASE WHEN {s} THEN 1 ELSE 0 END)" for s in should)
+                    + f") >= {int(need)}"
                 )
         if not parts:
             parts.append("TRUE")
-        parts.extend("NOT (%s)" % n for n in must_not)
+        parts.extend(f"NOT ({n})" for n in must_not)
         return "(" + " AND ".join(parts) + ")"
 
     def _dismax(self, node: tree.DisMax) -> str:
-        ors = [self.condition(tree.Term(f, node.value, node.phrase)) for f, _ in node.fields]
-        return "(" + " OR ".join(ors) + ")"
+        """One clause over every ``qf`` field; analysed fields share one tsquery
+        (a single index probe and a single read of the row's tsvector)."""
+        queries, ors = [], []
+        for f, _ in node.fields:
+            ftype = schema.field(f).type
+            if ftype in schema.ANALYSED:
+                tsq = text_tsquery(f, ftype, node.value, node.phrase)
+                if tsq is not None:
+                    queries.append("(" + tsq + ")")
+            else:
+                ors.append(self.condition(tree.Term(f, node.value, node.phrase)))
+        if queries:
+            ors.insert(0, f"d.tsv @@ CAST({self.p.add(' | '.join(queries))} AS tsquery)")
+        return "(" + " OR ".join(ors) + ")" if ors else "FALSE"
 
     # -- scoring -------------------------------------------------------------
     def score(self, node: tree.Node) -> str:
@@ -220,10 +260,9 @@ class Compiler:
                 if occur != tree.MUST_NOT:
                     self._collect_scores(child, out)
         elif isinstance(node, tree.DisMax):
-            cases = [
-                "(CASE WHEN %s THEN %s ELSE 0 END)"
-                % (self.condition(tree.Term(f, node.value, node.phrase)), float(boost))
-                for f, boost in node.fields
-            ]
-            out.append("GREATEST(%s)" % ", ".join(cases))
-            out.append("%s * (%s)" % (float(node.tie), " + ".join(cases)))
+            cases = []
+            for f, boost in node.fields:
+                match = self.condition(tree.Term(f, node.value, node.phrase))
+                cases.append(f"(CASE WHEN {match} THEN {float(boost)} ELSE 0 END)")
+            out.append("GREATEST({})".format(", ".join(cases)))
+            out.append("{} * ({})".format(float(node.tie), " + ".join(cases)))

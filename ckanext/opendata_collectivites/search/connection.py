@@ -5,13 +5,18 @@ Writes go through ``ckan.model.Session``: when CKAN indexes from its
 searches in the same session see it.  ``commit()`` commits the session unless
 it is already committing (the hook), as Solr's commit makes writes durable.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
+import psycopg2
 import pysolr
-from sqlalchemy import event, exc as sa_exc, text
+from psycopg2.extras import execute_values
+from sqlalchemy import event, text
+from sqlalchemy import exc as sa_exc
 
 from ckanext.opendata_collectivites.search import querying, writer
 from ckanext.opendata_collectivites.search.compiler import Compiler, Params
@@ -21,13 +26,14 @@ log = logging.getLogger(__name__)
 TABLE = querying.TABLE
 _COMMITTING = "collectivites_search_committing"
 
-_UPSERT = text(
-    "INSERT INTO %s (index_id, site_id, stored, strings, tsv) VALUES "
-    "(:index_id, :site_id, CAST(:stored AS jsonb), CAST(:strings AS jsonb), "
-    "CAST(:tsv AS tsvector)) ON CONFLICT (index_id) DO UPDATE SET "
-    "site_id = EXCLUDED.site_id, stored = EXCLUDED.stored, strings = EXCLUDED.strings, "
-    "tsv = EXCLUDED.tsv, seq = nextval('%s_seq_seq')" % (TABLE, TABLE)
+_UPSERT = (
+    f"INSERT INTO {TABLE} (index_id, site_id, stored, strings, tsv, hot) VALUES %s "
+    "ON CONFLICT (index_id) DO UPDATE SET site_id = EXCLUDED.site_id, "
+    "stored = EXCLUDED.stored, strings = EXCLUDED.strings, tsv = EXCLUDED.tsv, "
+    "hot = EXCLUDED.hot, "
+    f"seq = nextval('{TABLE}_seq_seq')"
 )
+_UPSERT_ROW = "(%s, %s, %s::jsonb, %s::jsonb, %s::tsvector, %s::jsonb)"
 
 
 def _session() -> Any:
@@ -63,12 +69,12 @@ def listen_session_events() -> None:
 
 
 def _wrap_db_errors(func: Any) -> Any:
-    def wrapper(self: "PostgresSolr", *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: PostgresSolr, *args: Any, **kwargs: Any) -> Any:
         try:
             return func(self, *args, **kwargs)
         except pysolr.SolrError:
             raise
-        except sa_exc.DBAPIError as e:
+        except (sa_exc.DBAPIError, psycopg2.Error) as e:
             log.exception("Search index database error")
             # A failed statement aborts the transaction: roll back so the
             # session stays usable, and report a search error, not a 500.
@@ -76,9 +82,11 @@ def _wrap_db_errors(func: Any) -> Any:
                 _session().rollback()
             except Exception:  # pragma: no cover - best effort
                 pass
+            orig = getattr(e, "orig", e)
             raise pysolr.SolrError(
-                "Search index error (%s): %s" % (type(e.orig).__name__, str(e.orig)[:300])
+                f"Search index error ({type(orig).__name__}): {str(orig)[:300]}"
             ) from None
+
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
     return wrapper
@@ -87,48 +95,67 @@ def _wrap_db_errors(func: Any) -> Any:
 class PostgresSolr:
     """The subset of ``pysolr.Solr`` CKAN, ckanext-harvest and ckanext-dcat use."""
 
-    def __init__(self, url: str = "", decoder: Any = None, timeout: Any = 60,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, url: str = "", decoder: Any = None, timeout: Any = 60, **kwargs: Any
+    ) -> None:
         self.url = url
         self.decoder = decoder
         self.timeout = timeout
 
     # -- reading -------------------------------------------------------------
     @_wrap_db_errors
-    def search(self, q: Any = None, search_handler: Optional[str] = None,
-               **kwargs: Any) -> pysolr.Results:
+    def search(
+        self, q: Any = None, search_handler: str | None = None, **kwargs: Any
+    ) -> pysolr.Results:
         response = querying.run(_session(), q, kwargs)
         hook = getattr(self.decoder, "object_hook", None)
         if hook is not None:
-            response["response"]["docs"] = [hook(doc) for doc in response["response"]["docs"]]
+            response["response"]["docs"] = [
+                hook(doc) for doc in response["response"]["docs"]
+            ]
         return pysolr.Results(response)
 
     # -- writing -------------------------------------------------------------
     @_wrap_db_errors
-    def add(self, docs: Iterable[dict], boost: Any = None, fieldUpdates: Any = None,
-            commit: Optional[bool] = None, **kwargs: Any) -> str:
+    def add(
+        self,
+        docs: Iterable[dict],
+        boost: Any = None,
+        fieldUpdates: Any = None,
+        commit: bool | None = None,
+        **kwargs: Any,
+    ) -> str:
         session = _session()
-        rows = [writer.build_row(doc)._asdict() for doc in docs]
+        # the last version of a document wins, as in Solr
+        rows = {row.index_id: row for row in map(writer.build_row, docs)}
         if rows:
-            session.execute(_UPSERT, rows)
+            cursor = session.connection().connection.cursor()
+            execute_values(cursor, _UPSERT, list(rows.values()), template=_UPSERT_ROW,
+                           page_size=500)
         if commit:
             self._commit()
         return ""
 
     @_wrap_db_errors
-    def delete(self, id: Any = None, q: Optional[str] = None,
-               commit: Optional[bool] = None, **kwargs: Any) -> str:
+    def delete(
+        self,
+        id: Any = None,
+        q: str | None = None,
+        commit: bool | None = None,
+        **kwargs: Any,
+    ) -> str:
         if id is None and q is None:
             raise ValueError('You must specify "id" or "q".')
         session = _session()
         if id is not None:
             ids = [str(i) for i in (id if isinstance(id, (list, tuple)) else [id])]
-            session.execute(text("DELETE FROM %s WHERE index_id = ANY(:ids)" % TABLE),
-                            {"ids": ids})
+            session.execute(
+                text(f"DELETE FROM {TABLE} WHERE index_id = ANY(:ids)"), {"ids": ids}
+            )
         if q is not None:
             params = Params()
             cond = Compiler(params).condition(parse_lucene(str(q), "text", "OR"))
-            session.execute(text("DELETE FROM %s d WHERE %s" % (TABLE, cond)), params.values)
+            session.execute(text(f"DELETE FROM {TABLE} d WHERE {cond}"), params.values)
         if commit:
             self._commit()
         return ""

@@ -1,19 +1,31 @@
 """Solr dates: parsing, date math (``NOW-1DAY/DAY``), index and output formats."""
+
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Optional
 
 from dateutil.relativedelta import relativedelta
 
 UTC = dt.timezone.utc
 _MATH = re.compile(r"([+-])(\d+)([A-Z]+)|/([A-Z]+)")
 _UNITS = {
-    "YEAR": "years", "YEARS": "years", "MONTH": "months", "MONTHS": "months",
-    "DAY": "days", "DAYS": "days", "DATE": "days", "HOUR": "hours", "HOURS": "hours",
-    "MINUTE": "minutes", "MINUTES": "minutes", "SECOND": "seconds", "SECONDS": "seconds",
-    "MILLI": "microseconds", "MILLIS": "microseconds", "MILLISECOND": "microseconds",
+    "YEAR": "years",
+    "YEARS": "years",
+    "MONTH": "months",
+    "MONTHS": "months",
+    "DAY": "days",
+    "DAYS": "days",
+    "DATE": "days",
+    "HOUR": "hours",
+    "HOURS": "hours",
+    "MINUTE": "minutes",
+    "MINUTES": "minutes",
+    "SECOND": "seconds",
+    "SECONDS": "seconds",
+    "MILLI": "microseconds",
+    "MILLIS": "microseconds",
+    "MILLISECOND": "microseconds",
     "MILLISECONDS": "microseconds",
 }
 
@@ -53,7 +65,7 @@ def _round(d: dt.datetime, unit: str) -> dt.datetime:
     return d.replace(**repl)
 
 
-def parse_math(value: str, now: Optional[dt.datetime] = None) -> dt.datetime:
+def parse_math(value: str, now: dt.datetime | None = None) -> dt.datetime:
     """Parse a query date: ISO date or ``NOW`` followed by Solr date math."""
     text = value.strip()
     if text.startswith("NOW"):

@@ -9,22 +9,23 @@ real ``pysolr.Solr`` and CKAN's Solr path is untouched.  The installation is
 process-wide and idempotent: it survives CKAN's plugin unload/reload in tests.
 ``pysolr.SolrError`` stays the real class (CKAN catches it by name).
 """
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import pysolr
 
 ENGINE_OPTION = "ckanext.collectivites.search.engine"
 LANGUAGES_OPTION = "ckanext.collectivites.search.languages"
-PLACEHOLDER_URL = "postgresql://ckan-index"
+PLACEHOLDER_URL = "http://postgresql.invalid/ckan-index"  # never contacted
 ENGINES = ("postgresql", "solr")
 
 _REAL_SOLR = pysolr.Solr
 _state: dict[str, Any] = {"engine": None, "installed": False, "check": None}
 
 
-def active_engine() -> Optional[str]:
+def active_engine() -> str | None:
     """The engine in use (``None`` before configuration)."""
     return _state["engine"]
 
@@ -37,14 +38,14 @@ def _solr_factory(url: str, *args: Any, **kwargs: Any) -> Any:
     return _REAL_SOLR(url, *args, **kwargs)
 
 
-def _check_schema_version(schema_file: Optional[str] = None) -> bool:
+def _check_schema_version(schema_file: str | None = None) -> bool:
     """CKAN's Solr schema check, skipped (``False``: does not apply) for PostgreSQL."""
     if _state["engine"] == "postgresql" and schema_file is None:
         return False
     return _state["check"](schema_file)
 
 
-def _install() -> None:
+def _install(config: Any) -> None:
     if _state["installed"]:
         return
     import ckan.lib.search as search
@@ -57,7 +58,8 @@ def _install() -> None:
     _state["check"] = search.check_solr_schema_version
     search.check_solr_schema_version = _check_schema_version
     connection.listen_session_events()
-    model.guard_rebuild()
+    plugins = config.get("ckan.plugins") or []
+    model.guard_rebuild(plugins.split() if isinstance(plugins, str) else list(plugins))
     _state["installed"] = True
 
 
@@ -70,17 +72,20 @@ def configure(config: Any) -> None:
     engine = (config.get(ENGINE_OPTION) or "postgresql").strip().lower()
     if engine not in ENGINES:
         raise ValueError(
-            "%s must be one of %s, not %r" % (ENGINE_OPTION, ", ".join(ENGINES), engine)
+            "{} must be one of {}, not {!r}".format(
+                ENGINE_OPTION, ", ".join(ENGINES), engine
+            )
         )
     _state["engine"] = engine
-    _install()
+    _install(config)
     if engine != "postgresql":
         return
-    from ckanext.opendata_collectivites.search import analysis
+    from ckanext.opendata_collectivites.search import analysis, writer
 
     languages = config.get(LANGUAGES_OPTION) or "french"
     if isinstance(languages, str):
         languages = languages.split()
-    analysis.set_languages(languages)
+    if analysis.set_languages(languages):
+        writer.clear_caches()
     if not config.get("solr_url") or config.get("solr_url") == PLACEHOLDER_URL:
         config["solr_url"] = PLACEHOLDER_URL

@@ -4,6 +4,7 @@ Messages are English msgids translated when a request context is available;
 ``search.fr.po`` holds the French catalogue.  Sort errors keep Solr's wording
 because CKAN recognises it ("Can't determine a Sort Order").
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,11 +24,13 @@ def translate(message: str) -> str:
 
 def query_error(message: str, **kwargs: Any) -> pysolr.SolrError:
     """A user-facing query error (CKAN turns it into a SearchError, HTTP 409)."""
-    return pysolr.SolrError(translate(message) % kwargs if kwargs else translate(message))
+    return pysolr.SolrError(
+        translate(message) % kwargs if kwargs else translate(message)
+    )
 
 
 def sort_error(spec: str) -> pysolr.SolrError:
     """A bad ``sort`` (CKAN turns it into SearchQueryError, HTTP 400)."""
     return pysolr.SolrError(
-        "Can't determine a Sort Order (asc or desc) in sort spec '%s'" % spec
+        f"Can't determine a Sort Order (asc or desc) in sort spec '{spec}'"
     )

@@ -7,6 +7,7 @@ reflected table and then replays only CKAN core's migrations, so
 :func:`guard_rebuild` re-creates the index table after ``init_db`` (like
 Solr, the index is then empty until ``clean_index``/re-indexing).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,6 +30,18 @@ DDL = (
     "ON collectivites_search_doc USING gin (strings jsonb_path_ops)",
     "CREATE INDEX IF NOT EXISTS collectivites_search_doc_tsv_idx "
     "ON collectivites_search_doc USING gin (tsv)",
+    # migration cs0002
+    "ALTER TABLE collectivites_search_doc "
+    "ADD COLUMN IF NOT EXISTS hot jsonb NOT NULL DEFAULT '{}'::jsonb",
+    "CREATE INDEX IF NOT EXISTS collectivites_search_doc_hot_idx "
+    "ON collectivites_search_doc USING gin (hot jsonb_path_ops)",
+    """DO $$ BEGIN
+        ALTER TABLE collectivites_search_doc
+            ALTER COLUMN tsv SET COMPRESSION lz4,
+            ALTER COLUMN stored SET COMPRESSION lz4,
+            ALTER COLUMN strings SET COMPRESSION lz4;
+    EXCEPTION WHEN OTHERS THEN NULL;
+    END $$""",
 )
 
 
@@ -38,28 +51,59 @@ def ensure_table(connection: Any) -> None:
         connection.execute(text(statement))
 
 
-def _migrate_loaded_plugins() -> None:
-    """Replay the migrations of loaded plugins (their tables were dropped too)."""
+_PLUGIN_MIGRATIONS: dict[str, str] = {}
+
+
+def _record_plugin_migrations(names: list[str]) -> None:
+    """Remember the alembic config of the configured plugins that have migrations.
+
+    Recorded at start-up, while the configured plugin list is known: tests
+    unload plugins, but their mapped models (and tables) stay in use.
+    """
+    import inspect
     import os
 
-    import ckan.plugins as p
-    from ckan.cli import db as db_cli
-    from ckan.common import config
+    from ckan.plugins import core
 
-    for name in config.get("ckan.plugins") or []:
-        if not p.plugin_loaded(name):
+    for name in names:
+        if name in _PLUGIN_MIGRATIONS:
             continue
-        if not os.path.exists(db_cli._resolve_alembic_config(name)):
+        try:
+            plugin = core._get_service(name)
+        except Exception:  # unknown plugin: CKAN reports it itself
             continue
-        db_cli._run_migrations(name)
+        source = inspect.getsourcefile(type(plugin)) or ""
+        plugin_dir = os.path.dirname(source)
+        root = plugin_dir.rfind("/ckanext/") + 9
+        cut = plugin_dir.find("/", root)
+        if cut >= 0:
+            plugin_dir = plugin_dir[:cut]
+        ini = os.path.join(plugin_dir, "migration", name, "alembic.ini")
+        if os.path.exists(ini):
+            _PLUGIN_MIGRATIONS[name] = ini
 
 
-def guard_rebuild() -> None:
+def _migrate_plugins() -> None:
+    """Replay the recorded plugin migrations (their tables were dropped too)."""
+    from ckan import model
+
+    repo = model.repo
+    original = repo._alembic_ini
+    try:
+        for ini in _PLUGIN_MIGRATIONS.values():
+            repo._alembic_ini = ini
+            repo.upgrade_db("head")
+    finally:
+        repo._alembic_ini = original
+
+
+def guard_rebuild(plugins: list[str]) -> None:
     """Wrap ``ckan.model.repo.init_db`` so that, after CKAN's test-time
     ``rebuild_db`` dropped every table, the index table and the tables of the
     loaded plugins (harvest, activity...) are re-created."""
     from ckan import model
 
+    _record_plugin_migrations(plugins)
     repo = model.repo
     if getattr(repo.init_db, "_collectivites_search", False):
         return
@@ -69,7 +113,7 @@ def guard_rebuild() -> None:
         rebuilt = not repo.tables_created_and_initialised
         original()
         if rebuilt:
-            _migrate_loaded_plugins()
+            _migrate_plugins()
             with model.meta.engine.begin() as connection:  # type: ignore[union-attr]
                 ensure_table(connection)
 

@@ -4,14 +4,14 @@ Both produce a :mod:`tree`.  Errors are ``pysolr.SolrError`` with a message
 naming the problem and its position.  Cost is bounded: query length, number
 of clauses and nesting depth are limited.
 """
+
 from __future__ import annotations
 
 import math
 import re
-from typing import Optional
 
 from ckanext.opendata_collectivites.search import tree
-from ckanext.opendata_collectivites.search.errors import query_error
+from ckanext.opendata_collectivites.search.errors import query_error, translate
 
 MAX_QUERY_LENGTH = 20000
 MAX_CLAUSES = 1024
@@ -45,8 +45,9 @@ def _check_length(text: str) -> None:
 class LuceneParser:
     """Lucene/Solr standard query parser (the subset CKAN and its users use)."""
 
-    def __init__(self, text: str, default_field: str = "text",
-                 default_op: str = "OR") -> None:
+    def __init__(
+        self, text: str, default_field: str = "text", default_op: str = "OR"
+    ) -> None:
         _check_length(text)
         self.s = text
         self.i = 0
@@ -55,21 +56,26 @@ class LuceneParser:
         self.limits = _Limits()
 
     # -- helpers -------------------------------------------------------
-    def _error(self, message: str) -> Exception:
+    def _error(self, message: str, **kwargs: str) -> Exception:
+        """``message`` (an English msgid with ``%(name)s`` slots) at the cursor."""
         return query_error(
             "Invalid search query %(query)r: %(problem)s (at character %(pos)s).",
-            query=self.s[:200], problem=message, pos=self.i + 1,
+            query=self.s[:200],
+            problem=translate(message) % kwargs,
+            pos=self.i + 1,
         )
 
     def _ws(self) -> None:
         while self.i < len(self.s) and self.s[self.i].isspace():
             self.i += 1
 
-    def _peek_word(self, *words: str) -> Optional[str]:
+    def _peek_word(self, *words: str) -> str | None:
         for w in words:
             end = self.i + len(w)
             if self.s.startswith(w, self.i) and (
-                end >= len(self.s) or self.s[end].isspace() or self.s[end] in "()"
+                end >= len(self.s)
+                or self.s[end].isspace()
+                or self.s[end] in "()"
                 or not w.isalpha()
             ):
                 return w
@@ -98,7 +104,7 @@ class LuceneParser:
             word = self._peek_word("AND", "&&", "OR", "||")
             if word:
                 if not clauses:
-                    raise self._error("'%s' without a term before it" % word)
+                    raise self._error("'%(word)s' without a term before it", word=word)
                 conj = "AND" if word in ("AND", "&&") else "OR"
                 self.i += len(word)
                 self._ws()
@@ -110,8 +116,10 @@ class LuceneParser:
                 mod = "NOT"
                 self.i += 3
                 self._ws()
-            if self.i >= len(self.s) or self.s[self.i] == ")" or (
-                mod and self.s[self.i] in "+-!" + " \t\n"
+            if (
+                self.i >= len(self.s)
+                or self.s[self.i] == ")"
+                or (mod and self.s[self.i] in "+-!" + " \t\n")
             ):
                 raise self._error("an operator must be followed by a term")
             node = self._clause(field, depth)
@@ -120,12 +128,18 @@ class LuceneParser:
             return tree.MatchNone() if depth else tree.MatchAll()
         return self._build(clauses)
 
-    def _add_clause(self, clauses: list, conj: Optional[str], mod: Optional[str],
-                    node: Optional[tree.Node]) -> None:
+    def _add_clause(
+        self, clauses: list, conj: str | None, mod: str | None, node: tree.Node | None
+    ) -> None:
         # Lucene's QueryParserBase.addClause
         if clauses and conj == "AND" and clauses[-1][0] != tree.MUST_NOT:
             clauses[-1][0] = tree.MUST
-        if clauses and self.and_default and conj == "OR" and clauses[-1][0] != tree.MUST_NOT:
+        if (
+            clauses
+            and self.and_default
+            and conj == "OR"
+            and clauses[-1][0] != tree.MUST_NOT
+        ):
             clauses[-1][0] = tree.SHOULD
         if node is None:
             return
@@ -144,7 +158,7 @@ class LuceneParser:
             return clauses[0][1]
         return tree.Bool(tuple((o, n) for o, n in clauses))
 
-    def _clause(self, field: str, depth: int) -> Optional[tree.Node]:
+    def _clause(self, field: str, depth: int) -> tree.Node | None:
         self.limits.count()
         c = self.s[self.i]
         if c == "(":
@@ -161,12 +175,16 @@ class LuceneParser:
             return self._range(field)
         start = self.i
         raw, escaped = self._term_text()
+        after = self.i
+        self._ws()
+        if self.i >= len(self.s) or self.s[self.i] != ":":
+            self.i = after  # "field : value" is accepted, like Solr does
         if self.i < len(self.s) and self.s[self.i] == ":" and raw:
             self.i += 1
             name = raw
             self._ws()
             if self.i >= len(self.s):
-                raise self._error("field '%s' has no value" % name)
+                raise self._error("field '%(name)s' has no value", name=name)
             c = self.s[self.i]
             if c == "(":
                 self.i += 1
@@ -182,14 +200,14 @@ class LuceneParser:
                 return self._range(name)
             value, escaped = self._term_text()
             if not value:
-                raise self._error("field '%s' has no value" % name)
+                raise self._error("field '%(name)s' has no value", name=name)
             if name == "*" and value == "*":
                 self._suffixes()
                 return tree.MatchAll()
             return self._term_node(name, value, escaped)
         if not raw:
             self.i = start
-            raise self._error("unexpected character %r" % self.s[self.i])
+            raise self._error("unexpected character %(char)r", char=self.s[self.i])
         return self._term_node(field, raw, escaped)
 
     def _term_node(self, field: str, value: str, escaped: set[int]) -> tree.Node:
@@ -219,7 +237,7 @@ class LuceneParser:
             self.i += 1
         return "".join(out), escaped
 
-    def _phrase(self, field: str) -> Optional[tree.Node]:
+    def _phrase(self, field: str) -> tree.Node | None:
         self.i += 1
         out: list[str] = []
         while True:
@@ -244,15 +262,19 @@ class LuceneParser:
             end = self.s.find('"', self.i)
             if end < 0:
                 raise self._error("missing closing quote in range")
-            value = self.s[self.i:end]
+            value = self.s[self.i : end]
             self.i = end + 1
             return value
         start = self.i
-        while self.i < len(self.s) and not self.s[self.i].isspace() and self.s[self.i] not in "]}":
+        while (
+            self.i < len(self.s)
+            and not self.s[self.i].isspace()
+            and self.s[self.i] not in "]}"
+        ):
             if self.s[self.i] == "\\":
                 self.i += 1
             self.i += 1
-        return self.s[start:self.i].replace("\\", "")
+        return self.s[start : self.i].replace("\\", "")
 
     def _range(self, field: str) -> tree.Node:
         include_low = self.s[self.i] == "["
@@ -271,20 +293,29 @@ class LuceneParser:
         self._suffixes()
         if low == "*" and high == "*":
             return tree.Exists(field)
-        return tree.Range(field, None if low == "*" else low, None if high == "*" else high,
-                          include_low, include_high)
+        return tree.Range(
+            field,
+            None if low == "*" else low,
+            None if high == "*" else high,
+            include_low,
+            include_high,
+        )
 
     def _suffixes(self) -> None:
         while self.i < len(self.s) and self.s[self.i] in "^~":
             self.i += 1
             start = self.i
-            while self.i < len(self.s) and (self.s[self.i].isdigit() or self.s[self.i] == "."):
+            while self.i < len(self.s) and (
+                self.s[self.i].isdigit() or self.s[self.i] == "."
+            ):
                 self.i += 1
             if self.s[start - 1] == "^" and start == self.i:
                 raise self._error("'^' must be followed by a number")
 
 
-def parse_lucene(text: str, default_field: str = "text", default_op: str = "OR") -> tree.Node:
+def parse_lucene(
+    text: str, default_field: str = "text", default_op: str = "OR"
+) -> tree.Node:
     """Parse a Lucene standard-syntax query."""
     text = text.strip()
     if not text:
@@ -352,6 +383,13 @@ def parse_dismax(text: str, qf: str, mm: str = "100%", tie: float = 0.1) -> tree
             word = m.group(3)
             sign = word[0] if word[0] in "+-" and len(word) > 1 else ""
             value = word[1:] if sign else word
+            if sign and value[0] in "+-":
+                raise query_error(
+                    "Invalid search query %(query)r: %(problem)s (at character %(pos)s).",
+                    query=text[:200],
+                    problem=translate("an operator must be followed by a term"),
+                    pos=m.start() + 2,
+                )
             phrase = False
             if word in ("AND", "OR", "NOT", "&&", "||"):
                 continue

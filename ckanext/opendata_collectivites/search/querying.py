@@ -1,15 +1,16 @@
 """Run a Solr ``select`` request against the index table: filter, score, sort,
 page, project stored fields (``fl``) and count facets, all in SQL."""
+
 from __future__ import annotations
 
 import fnmatch
 import re
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import text
 
 from ckanext.opendata_collectivites.search import localparams, parser, schema, tree
-from ckanext.opendata_collectivites.search.compiler import Compiler, Params
+from ckanext.opendata_collectivites.search.compiler import Compiler, Params, column_of
 from ckanext.opendata_collectivites.search.errors import query_error, sort_error
 
 TABLE = "collectivites_search_doc"
@@ -26,8 +27,12 @@ def _int(params: dict[str, Any], key: str, default: int) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise query_error("Invalid value %(value)r for parameter %(param)s: a whole number "
-                          "is expected.", value=value, param=key) from None
+        raise query_error(
+            "Invalid value %(value)r for parameter %(param)s: a whole number "
+            "is expected.",
+            value=value,
+            param=key,
+        ) from None
 
 
 def _as_list(value: Any) -> list[str]:
@@ -53,17 +58,24 @@ def parse_query(q: Any, params: dict[str, Any], default_op: str) -> tree.Query:
         if not qtext.strip() or qtext.strip() == "*:*":
             return tree.Query(tree.MatchAll() if qtext.strip() else tree.MatchNone())
         if deftype == "edismax" and re.search(r"(^|\s)[\w.*-]+:", qtext):
-            return tree.Query(parser.parse_lucene(qtext, params.get("df") or "text",
-                                                  default_op))
+            return tree.Query(
+                parser.parse_lucene(qtext, params.get("df") or "text", default_op)
+            )
         tie = float(params.get("tie") or 0.1)
-        node = parser.parse_dismax(qtext, params.get("qf") or params.get("df") or "text",
-                                   params.get("mm") or "100%", tie)
+        node = parser.parse_dismax(
+            qtext,
+            params.get("qf") or params.get("df") or "text",
+            params.get("mm") or "100%",
+            tie,
+        )
         return tree.Query(node, scored=True)
     if deftype not in ("lucene", "standard"):
         raise query_error("Unknown query parser %(name)r.", name=deftype)
     if not qtext.strip():
         return tree.Query(tree.MatchNone())
-    return tree.Query(parser.parse_lucene(qtext, params.get("df") or "text", default_op))
+    return tree.Query(
+        parser.parse_lucene(qtext, params.get("df") or "text", default_op)
+    )
 
 
 def parse_filter(fq: str, params: dict[str, Any], default_op: str) -> tree.Node:
@@ -75,7 +87,7 @@ def parse_filter(fq: str, params: dict[str, Any], default_op: str) -> tree.Node:
     return parser.parse_lucene(body, params.get("df") or "text", default_op)
 
 
-def sort_clauses(spec: Optional[str]) -> list[tuple[str, str]]:
+def sort_clauses(spec: str | None) -> list[tuple[str, str]]:
     """``"score desc, metadata_modified desc"`` → ``[("score", "DESC"), ...]``."""
     out = []
     for item in (spec or "").split(","):
@@ -94,23 +106,45 @@ def sort_clauses(spec: Optional[str]) -> list[tuple[str, str]]:
 def sort_expression(name: str, p: Params) -> str:
     f = schema.field(name)
     if f.multi:
-        raise query_error("Cannot sort on the multi-valued field %(field)s.", field=name)
+        raise query_error(
+            "Cannot sort on the multi-valued field %(field)s.", field=name
+        )
     if f.type in (schema.INT, schema.FLOAT):
-        return "(d.strings -> %s -> 0)" % p.add(name)
+        return f"({column_of(name)} -> {p.add(name)} -> 0)"
     if f.type in schema.ANALYSED or f.type == schema.NONE:
-        return '(d.stored ->> %s) COLLATE "C"' % p.add(name)
-    return '(d.strings -> %s ->> 0) COLLATE "C"' % p.add(name)
+        return f'(d.stored ->> {p.add(name)}) COLLATE "C"'
+    return f'({column_of(name)} -> {p.add(name)} ->> 0) COLLATE "C"'
 
 
 def _facet_source(name: str, p: Params) -> str:
     f = schema.field(name)
     if f.type in schema.ANALYSED:
-        return "CASE WHEN jsonb_typeof(d.stored -> %s) = 'array' THEN d.stored -> %s " \
-               "ELSE jsonb_build_array(d.stored -> %s) END" % ((p.add(name),) * 3)
-    return "d.strings -> %s" % p.add(name)
+        return (
+            "CASE WHEN jsonb_typeof(d.stored -> %s) = 'array' THEN d.stored -> %s "
+            "ELSE jsonb_build_array(d.stored -> %s) END" % ((p.add(name),) * 3)
+        )
+    return f"{column_of(name)} -> {p.add(name)}"
 
 
-def projection(fl: Any) -> tuple[Optional[list[str]], bool]:
+def _facet_sql(count: int, limit: int, mincount: int, sort: str, p: Params) -> str:
+    """All facet counts in one pass over ``hits`` (columns ``f0``..``f<count-1>``),
+    ranked per field by count then value (or by value), cut at ``limit``."""
+    values = " UNION ALL ".join(
+        f"SELECT {k} AS k, jsonb_array_elements_text(f{k}) AS v FROM hits"
+        f" WHERE jsonb_typeof(f{k}) = 'array'"
+        for k in range(count)
+    )
+    order = 'count(*) DESC, v COLLATE "C"' if sort == "count" else 'v COLLATE "C"'
+    cut = "" if limit < 0 else f"WHERE rn <= {p.add(limit)}"
+    return (
+        f"(SELECT k + 2, v, n, NULL, NULL FROM (SELECT k, v, count(*) AS n, "
+        f"row_number() OVER (PARTITION BY k ORDER BY {order}) AS rn "
+        f"FROM ({values}) u GROUP BY k, v HAVING count(*) >= {p.add(max(mincount, 1))}"
+        f") ranked {cut} ORDER BY k, rn)"
+    )
+
+
+def projection(fl: Any) -> tuple[list[str] | None, bool]:
     """Requested stored fields (``None`` = all) and whether ``score`` is wanted."""
     names = [n for item in _as_list(fl) for n in re.split(r"[\s,]+", item) if n]
     if not names:
@@ -122,11 +156,15 @@ def projection(fl: Any) -> tuple[Optional[list[str]], bool]:
     return names, want_score
 
 
-def run(session: Any, q: Any, params: dict[str, Any], site_filter: bool = False) -> dict:
+def run(
+    session: Any, q: Any, params: dict[str, Any], site_filter: bool = False
+) -> dict:
     """Execute a search; return a Solr-shaped JSON response dict."""
     default_op = str(params.get("q.op") or "OR").upper()
     query = parse_query(q, params, default_op)
-    filters = [parse_filter(fq, params, default_op) for fq in _as_list(params.get("fq"))]
+    filters = [
+        parse_filter(fq, params, default_op) for fq in _as_list(params.get("fq"))
+    ]
     rows = max(0, min(_int(params, "rows", 10), MAX_ROWS))
     start = max(0, min(_int(params, "start", 0), MAX_START))
     sorts = sort_clauses(params.get("sort")) or [("score", "DESC")]
@@ -140,42 +178,46 @@ def run(session: Any, q: Any, params: dict[str, Any], site_filter: bool = False)
     order_cols, order_by = [], []
     for k, (name, direction) in enumerate(sorts):
         if name == "score":
-            order_by.append("score %s" % direction)
+            order_by.append(f"score {direction}")
             continue
         order_cols.append("%s AS s%d" % (sort_expression(name, p), k))
         order_by.append("s%d %s NULLS LAST" % (k, direction))
     order_by.append("seq ASC")
 
     facet_on = _truthy(params.get("facet", "false"))
-    facet_fields = list(dict.fromkeys(_as_list(params.get("facet.field")))) if facet_on else []
+    facet_fields = (
+        list(dict.fromkeys(_as_list(params.get("facet.field")))) if facet_on else []
+    )
     if len(facet_fields) > MAX_FACET_FIELDS:
-        raise query_error("Too many facet fields: at most %(max)s.", max=MAX_FACET_FIELDS)
+        raise query_error(
+            "Too many facet fields: at most %(max)s.", max=MAX_FACET_FIELDS
+        )
     facet_limit = _int(params, "facet.limit", 100)
     facet_mincount = _int(params, "facet.mincount", 0)
-    facet_sort = str(params.get("facet.sort") or ("count" if facet_limit > 0 else "index"))
+    facet_sort = str(
+        params.get("facet.sort") or ("count" if facet_limit > 0 else "index")
+    )
 
-    cols = ["d.seq", "%s AS score" % score] + order_cols
-    cols += ["%s AS f%d" % (_facet_source(name, p), k) for k, name in enumerate(facet_fields)]
-    parts = ["SELECT 0 AS kind, NULL::text AS key, count(*) AS n, NULL::bigint AS seq, "
-             "NULL::float8 AS score FROM hits"]
+    cols = ["d.seq", f"{score} AS score"] + order_cols
+    cols += [
+        "%s AS f%d" % (_facet_source(name, p), k) for k, name in enumerate(facet_fields)
+    ]
+    parts = [
+        "SELECT 0 AS kind, NULL::text AS key, count(*) AS n, NULL::bigint AS seq, "
+        "NULL::float8 AS score FROM hits"
+    ]
     if rows > 0:
         parts.append(
-            "(SELECT 1, NULL, NULL, seq, score FROM hits ORDER BY %s LIMIT %s OFFSET %s)"
-            % (", ".join(order_by), p.add(rows), p.add(start))
+            "(SELECT 1, NULL, NULL, seq, score FROM hits ORDER BY {} LIMIT {} OFFSET {})".format(
+                ", ".join(order_by), p.add(rows), p.add(start)
+            )
         )
-    for k, name in enumerate(facet_fields):
-        if facet_limit == 0:
-            continue
-        order = "count(*) DESC, v COLLATE \"C\"" if facet_sort == "count" else "v COLLATE \"C\""
-        limit = "" if facet_limit < 0 else "LIMIT %s" % p.add(facet_limit)
-        having = "HAVING count(*) >= %s" % p.add(max(facet_mincount, 1))
-        parts.append(
-            "(SELECT %d, v, count(*), NULL, NULL FROM hits, jsonb_array_elements_text("
-            "CASE WHEN jsonb_typeof(hits.f%d) = 'array' THEN hits.f%d ELSE '[]'::jsonb END) v"
-            " GROUP BY v %s ORDER BY %s %s)" % (k + 2, k, k, having, order, limit)
-        )
-    sql = "WITH hits AS MATERIALIZED (SELECT %s FROM %s d WHERE %s) %s" % (
-        ", ".join(cols), TABLE, where, " UNION ALL ".join(parts))
+    if facet_fields and facet_limit != 0:
+        parts.append(_facet_sql(len(facet_fields), facet_limit, facet_mincount,
+                                facet_sort, p))
+    sql = "WITH hits AS MATERIALIZED (SELECT {} FROM {} d WHERE {}) {}".format(
+        ", ".join(cols), TABLE, where, " UNION ALL ".join(parts)
+    )
     result = session.execute(text(sql), p.values).fetchall()
 
     hits = 0
@@ -204,7 +246,7 @@ def fetch_docs(session: Any, page: list[tuple[int, float]], fl: Any) -> list[dic
         return []
     names, want_score = projection(fl)
     rows = session.execute(
-        text("SELECT seq, stored FROM %s WHERE seq = ANY(:seqs)" % TABLE),
+        text(f"SELECT seq, stored FROM {TABLE} WHERE seq = ANY(:seqs)"),
         {"seqs": [seq for seq, _ in page]},
     ).fetchall()
     by_seq = {seq: stored for seq, stored in rows}
@@ -219,7 +261,13 @@ def fetch_docs(session: Any, page: list[tuple[int, float]], fl: Any) -> list[dic
             doc = {}
             for name in names:
                 if "*" in name or "?" in name:
-                    doc.update({k: v for k, v in stored.items() if fnmatch.fnmatchcase(k, name)})
+                    doc.update(
+                        {
+                            k: v
+                            for k, v in stored.items()
+                            if fnmatch.fnmatchcase(k, name)
+                        }
+                    )
                 elif name in stored:
                     doc[name] = stored[name]
         if want_score:

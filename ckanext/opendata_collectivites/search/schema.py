@@ -1,4 +1,5 @@
 """CKAN's Solr schema: field types, stored/multi-valued flags, copy fields."""
+
 from __future__ import annotations
 
 import functools
@@ -10,7 +11,14 @@ import yaml
 _SCHEMA_FILE = os.path.join(os.path.dirname(__file__), "schema.yaml")
 
 STRING, TEXT, TEXT_GENERAL, NGRAM, DATE, INT, FLOAT, NONE = (
-    "string", "text", "text_general", "ngram", "date", "int", "float", "none",
+    "string",
+    "text",
+    "text_general",
+    "ngram",
+    "date",
+    "int",
+    "float",
+    "none",
 )
 ANALYSED = (TEXT, TEXT_GENERAL)
 
@@ -56,6 +64,15 @@ def field(name: str) -> Field:
         if _pattern_matches(pattern, name):
             return Field(name, ftype, bool(stored), bool(multi))
     raise KeyError(name)  # pragma: no cover - "*" always matches
+
+
+@functools.lru_cache(maxsize=4096)
+def is_hot(name: str) -> bool:
+    """Whether exact field ``name`` is also kept in the small ``hot`` column."""
+    data = _load()
+    return name in data["hot_fields"] or any(
+        name.startswith(prefix) for prefix in data["hot_prefixes"]
+    )
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1,8 +1,9 @@
 """The small query tree the parsers produce and the compiler turns into SQL."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import Union
 
 MUST, SHOULD, MUST_NOT = "must", "should", "must_not"
 
@@ -46,8 +47,8 @@ class Range:
     """``field:[low TO high]``; ``None`` bounds are open (``*``)."""
 
     field: str
-    low: Optional[str]
-    high: Optional[str]
+    low: str | None
+    high: str | None
     include_low: bool = True
     include_high: bool = True
 
@@ -56,7 +57,7 @@ class Range:
 class Bool:
     """Lucene BooleanQuery: ``(occur, node)`` clauses; ``min_should`` for dismax ``mm``."""
 
-    clauses: tuple[tuple[str, "Node"], ...]
+    clauses: tuple[tuple[str, Node], ...]
     min_should: int = 0
 
 
@@ -74,7 +75,7 @@ class DisMax:
 class Query:
     """A parsed query and whether it scores (dismax) or not (lucene)."""
 
-    node: "Node"
+    node: Node
     scored: bool = False
     extra: dict = field(default_factory=dict)
 

@@ -1,7 +1,9 @@
 """Turn a Solr update document (as CKAN builds it) into an index row."""
+
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections import defaultdict
 from typing import Any, NamedTuple
@@ -22,6 +24,7 @@ class Row(NamedTuple):
     stored: str  # JSON
     strings: str  # JSON
     tsv: str  # tsvector literal
+    hot: str  # JSON: the hot subset of ``strings``
 
 
 def _values(value: Any) -> list[Any]:
@@ -59,16 +62,20 @@ class _Builder:
             for v in values:
                 self._tokens(name, f.type, _as_string(v))
         elif f.type == schema.DATE:
-            self.strings[name].extend(dates.index_form(self._date(name, v)) for v in values)
+            self.strings[name].extend(
+                dates.index_form(self._date(name, v)) for v in values
+            )
         elif f.type in (schema.INT, schema.FLOAT):
             for v in values:
                 try:
                     number = float(v)
                 except (TypeError, ValueError):
                     raise pysolr.SolrError(
-                        "ERROR: Error adding field '%s'='%s': not a number" % (name, v)
+                        f"ERROR: Error adding field '{name}'='{v}': not a number"
                     ) from None
-                self.strings[name].append(int(number) if number.is_integer() else number)
+                self.strings[name].append(
+                    int(number) if number.is_integer() else number
+                )
         elif f.type == schema.NGRAM:
             self.strings[name].extend(_as_string(v).lower() for v in values)
         else:
@@ -80,8 +87,7 @@ class _Builder:
             return dates.parse(value)
         except dates.DateError:
             raise pysolr.SolrError(
-                "ERROR: Error adding field '%s'='%s' msg=Invalid Date String:'%s'"
-                % (name, value, value)
+                f"ERROR: Error adding field '{name}'='{value}' msg=Invalid Date String:'{value}'"
             ) from None
 
     def _stored_form(self, f: schema.Field, value: Any) -> Any:
@@ -93,24 +99,43 @@ class _Builder:
 
     def _tokens(self, name: str, ftype: str, text: str) -> None:
         start = self.next_pos.get(name)
-        start = 1 if start is None else start + POSITION_GAP
-        last = start
-        for token in analysis.analyse(text, ftype, index=True, start=start):
-            pos = min(token.position, MAX_POSITION)
-            last = max(last, token.position)
-            for variant in token.variants:
-                positions = self.lexemes[lexeme(name, variant)]
-                if len(positions) < MAX_POSITIONS_PER_LEXEME and (
-                    not positions or positions[-1] != pos
-                ):
-                    positions.append(pos)
-        self.next_pos[name] = last
+        pos = 1 if start is None else start + POSITION_GAP
+        lexemes = self.lexemes
+        for word in text.split():
+            width, tokens = _word_lexemes(name, ftype, word)
+            for offset, quoted in tokens:
+                at = min(pos + offset, MAX_POSITION)
+                for lex in quoted:
+                    positions = lexemes[lex]
+                    if not positions or (
+                        positions[-1] != at and len(positions) < MAX_POSITIONS_PER_LEXEME
+                    ):
+                        positions.append(at)
+            pos += width
+        self.next_pos[name] = pos
 
     def tsvector(self) -> str:
         return " ".join(
-            quote_lexeme(lex) + ":" + ",".join(map(str, sorted(set(pos))))
-            for lex, pos in self.lexemes.items()
+            lex + ":" + ",".join(map(str, positions))
+            for lex, positions in self.lexemes.items()
         )
+
+
+def clear_caches() -> None:
+    """Forget cached analyses (after the analysis languages changed)."""
+    _word_lexemes.cache_clear()
+
+
+@functools.lru_cache(maxsize=300000)
+def _word_lexemes(
+    field: str, ftype: str, word: str
+) -> tuple[int, tuple[tuple[int, tuple[str, ...]], ...]]:
+    """Quoted tsvector lexemes of one word of ``field``, with relative positions."""
+    width, tokens = analysis.analyse_word(word, ftype, True)
+    return width, tuple(
+        (t.position, tuple(quote_lexeme(lexeme(field, v)) for v in t.variants))
+        for t in tokens
+    )
 
 
 def build_row(doc: dict[str, Any]) -> Row:
@@ -119,7 +144,7 @@ def build_row(doc: dict[str, Any]) -> Row:
     index_id = doc.get("index_id")
     if not index_id:
         raise pysolr.SolrError(
-            "ERROR: [doc=%s] missing required field: index_id" % doc.get("id")
+            "ERROR: [doc={}] missing required field: index_id".format(doc.get("id"))
         )
     doc.setdefault("indexed_ts", dt.datetime.now(dt.timezone.utc))
     b = _Builder()
@@ -130,6 +155,7 @@ def build_row(doc: dict[str, Any]) -> Row:
             if dest != name:
                 b.index(dest, values, store=False)
     strings = dict(b.strings)
+    hot = {k: v for k, v in strings.items() if schema.is_hot(k)}
     strings[PRESENT] = sorted(b.present)
     return Row(
         index_id=str(index_id),
@@ -137,4 +163,5 @@ def build_row(doc: dict[str, Any]) -> Row:
         stored=json.dumps(b.stored),
         strings=json.dumps(strings),
         tsv=b.tsvector(),
+        hot=json.dumps(hot),
     )

@@ -1,0 +1,425 @@
+"""Benchmark of the PostgreSQL search engine (prints numbers; not a test).
+
+1. Query latency: bulk-loads N (default 50,000) realistic French index
+   documents (20 organisations, 13 themes as groups, tags, formats, licences)
+   through the engine's ``add`` (the documents CKAN's indexer would build),
+   then measures p50/p95 of ``package_search`` through the action API
+   (``GET /api/3/action/package_search``, anonymous) for:
+   (a) the /dataset page default (no q, 5 facets, default sort),
+   (b) a two-word French text query with facets,
+   (c) three ``fq`` filters with facets,
+   (d) ``start=10000``.
+2. Rebuild throughput: creates M (default 1,000) real datasets with
+   ``package_create`` and times ``ckan search-index rebuild`` (in process:
+   ``ckan.lib.search.rebuild(defer_commit=True)``, what the CLI runs).
+
+Usage: .venv/bin/python benchmarks/search.py [--docs 50000] [--datasets 1000]
+Database: ``ckan_bench_search`` (created and emptied by this script).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(__file__))
+import _ckan  # noqa: E402
+
+DB = "ckan_bench_search"
+SITE_ID = "bench.search"
+THEMES = [
+    "economie",
+    "environnement",
+    "transports",
+    "education",
+    "sante",
+    "culture",
+    "sport",
+    "urbanisme",
+    "social",
+    "citoyennete",
+    "energie",
+    "agriculture",
+    "tourisme",
+]
+COMMUNES = [
+    "Rennes",
+    "Saint-Malo",
+    "Fougères",
+    "Vitré",
+    "Redon",
+    "Bruz",
+    "Cesson-Sévigné",
+    "Dinard",
+    "Combourg",
+    "Montfort-sur-Meu",
+    "Janzé",
+    "Liffré",
+    "Betton",
+    "Chartres-de-Bretagne",
+    "Pacé",
+    "Guichen",
+    "Bain-de-Bretagne",
+    "Châteaugiron",
+    "Saint-Aubin-du-Cormier",
+    "Melesse",
+]
+SUBJECTS = [
+    "Budget primitif",
+    "Compte administratif",
+    "Délibérations du conseil municipal",
+    "Qualité de l'eau potable",
+    "Équipements sportifs",
+    "Transports scolaires",
+    "Collecte des déchets ménagers",
+    "Arrêtés municipaux",
+    "Marchés publics",
+    "Subventions aux associations",
+    "Population légale",
+    "Bornes de recharge électrique",
+    "Pistes cyclables",
+    "Stationnement et parkings",
+    "Écoles et effectifs scolaires",
+    "Menus de la restauration scolaire",
+    "Naissances et décès",
+    "Résultats des élections",
+    "Plan local d'urbanisme",
+    "Espaces verts et jardins",
+    "Arbres remarquables",
+    "Éclairage public",
+    "Consommation énergétique des bâtiments",
+    "Défibrillateurs",
+    "Toilettes publiques",
+    "Points d'accès wifi public",
+    "Aires de jeux",
+    "Bibliothèques et médiathèques",
+    "Musées et patrimoine",
+    "Fréquentation touristique",
+]
+WORDS = (
+    "données annuelles commune intercommunalité service public usagers territoire "
+    "inventaire localisation adresse horaires tarifs évolution indicateurs "
+    "recensement statistiques délibération budget dépenses recettes investissement "
+    "fonctionnement équipements réseau circulation stationnement énergie eau déchets "
+    "propreté environnement biodiversité école culture sport santé social habitat "
+    "logement urbanisme permis travaux voirie mobilité vélo transport bus"
+).split()
+TAGS = [
+    "budget",
+    "finances",
+    "eau",
+    "environnement",
+    "transport",
+    "mobilité",
+    "école",
+    "culture",
+    "sport",
+    "santé",
+    "déchets",
+    "énergie",
+    "urbanisme",
+    "élections",
+    "population",
+    "patrimoine",
+    "tourisme",
+    "vélo",
+    "wifi",
+    "open data",
+    "SCDL",
+    "délibérations",
+    "marchés publics",
+    "subventions",
+    "voirie",
+]
+FORMATS = ["CSV", "JSON", "GeoJSON", "XLSX", "PDF", "SHP", "ODS", "XML"]
+LICENSES = ["etalab-2.0", "odc-odbl", "cc-by", "cc-zero"]
+
+
+def _ini() -> str:
+    path = os.path.join(_ckan.ROOT, "var", "bench-search.ini")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(os.path.join(_ckan.ROOT, "test.ini"), encoding="utf-8") as f:
+        base = f.read()
+    tail = base[base.index("[loggers]") :]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(
+            "[DEFAULT]\ndebug = false\n\n[app:main]\nuse = config:{}\n"
+            "ckan.plugins = collectivites_search\nckan.site_id = {}\n"
+            "ckanext.collectivites.search.engine = postgresql\n\n{}".format(os.path.join(_ckan.ROOT, "test.ini"), SITE_ID, tail)
+        )
+    return path
+
+
+def _doc(i: int, rng: random.Random, orgs: list[dict], now: datetime) -> dict[str, Any]:
+    org = orgs[i % len(orgs)]
+    subject = rng.choice(SUBJECTS)
+    year = rng.randint(2012, 2025)
+    title = "%s %s %d" % (subject, org["title"].replace("Commune de ", ""), year)
+    notes = " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 80)))
+    tags = rng.sample(TAGS, rng.randint(2, 6))
+    themes = rng.sample(THEMES, rng.randint(1, 2))
+    n_res = rng.randint(1, 4)
+    formats = [rng.choice(FORMATS) for _ in range(n_res)]
+    pid = str(uuid.UUID(int=rng.getrandbits(128)))
+    modified = now - timedelta(minutes=i * 7 + rng.randint(0, 6))
+    created = modified - timedelta(days=rng.randint(0, 900))
+    name = "%s-%d" % (subject.lower().replace(" ", "-").replace("'", "-")[:40], i)
+    resources = [
+        {
+            "id": str(uuid.UUID(int=rng.getrandbits(128))),
+            "name": f"{subject} ({fmt})",
+            "format": fmt,
+            "url": f"https://data.example.fr/{name}.{fmt.lower()}",
+            "description": f"Fichier {fmt}",
+        }
+        for fmt in formats
+    ]
+    pkg = {
+        "id": pid,
+        "name": name,
+        "title": title,
+        "notes": notes,
+        "type": "dataset",
+        "state": "active",
+        "private": False,
+        "owner_org": org["id"],
+        "license_id": rng.choice(LICENSES),
+        "metadata_created": created.isoformat(),
+        "metadata_modified": modified.isoformat(),
+        "num_resources": n_res,
+        "num_tags": len(tags),
+        "tags": [{"name": t} for t in tags],
+        "groups": [{"name": t} for t in themes],
+        "organization": {"name": org["name"], "title": org["title"]},
+        "resources": resources,
+        "extras": [],
+    }
+    blob = json.dumps(pkg)
+    return {
+        "id": pid,
+        "name": name,
+        "title": title,
+        "title_string": title,
+        "notes": notes,
+        "state": "active",
+        "type": "dataset",
+        "dataset_type": "dataset",
+        "entity_type": "package",
+        "private": False,
+        "capacity": "public",
+        "owner_org": org["id"],
+        "organization": org["name"],
+        "groups": themes,
+        "tags": tags,
+        "license_id": pkg["license_id"],
+        "num_resources": n_res,
+        "num_tags": len(tags),
+        "res_name": [r["name"] for r in resources],
+        "res_description": [r["description"] for r in resources],
+        "res_format": formats,
+        "res_url": [r["url"] for r in resources],
+        "res_type": [None] * n_res,
+        "metadata_created": created.isoformat() + "Z",
+        "metadata_modified": modified.isoformat() + "Z",
+        "site_id": SITE_ID,
+        "index_id": hashlib.md5((pid + SITE_ID).encode()).hexdigest(),
+        "permission_labels": ["public"],
+        "data_dict": blob,
+        "validated_data_dict": blob,
+    }
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p50 = ordered[len(ordered) // 2]
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return p50, p95
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=50000)
+    ap.add_argument("--datasets", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=40)
+    ap.add_argument("--unique", type=int, default=5000,
+                    help="distinct documents indexed through the engine; the rest "
+                         "are SQL copies with new ids, names and dates")
+    args = ap.parse_args()
+
+    url = f"postgresql://ckan:ckan@127.0.0.1:5432/{DB}"
+    os.environ["CKAN_SQLALCHEMY_URL"] = url
+    ini = _ini()
+    subprocess.run(
+        ["bash", "scripts/initdb.sh", ini, DB],
+        cwd=_ckan.ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=dict(os.environ, VENV_BIN=os.path.join(_ckan.ROOT, ".venv/bin")),
+    )
+    app = _ckan.boot(ini)
+
+    import ckan.lib.search as search
+    import ckan.model as model
+    from ckan.tests import factories, helpers
+
+    with app.test_request_context():
+        model.repo.delete_all()
+        search.clear_all()
+        model.Session.commit()
+        sysadmin = factories.Sysadmin()
+        orgs = [
+            factories.Organization(name="commune-%02d" % k, title=f"Commune de {c}")
+            for k, c in enumerate(COMMUNES)
+        ]
+        for theme in THEMES:
+            factories.Group(name=theme, title=theme.capitalize())
+        rng = random.Random(42)
+        now = datetime(2025, 6, 1, 12, 0, 0)
+        conn = search.make_connection()
+        unique = min(args.docs, args.unique)
+        start = time.perf_counter()
+        for first in range(0, unique, 500):
+            batch = [_doc(i, rng, orgs, now) for i in range(first, min(unique, first + 500))]
+            conn.add(docs=batch, commit=False)
+        conn.commit()
+        load = time.perf_counter() - start
+        print("Engine add(): %d distinct documents in %.1f s (%.0f docs/s)"
+              % (unique, load, unique / load))
+        _replicate(model.Session, unique, args.docs)
+        model.Session.execute(_text("ANALYZE collectivites_search_doc"))
+        model.Session.commit()
+
+    client = app.test_client()
+    facets = json.dumps(["organization", "groups", "tags", "res_format", "license_id"])
+    words = [
+        "budget communal",
+        "qualité eau",
+        "équipements sportifs",
+        "transports scolaires",
+        "délibérations conseil",
+        "collecte déchets",
+        "pistes cyclables",
+        "espaces verts",
+        "éclairage public",
+        "population légale",
+    ]
+    cases = {
+        "(a) /dataset default": lambda k: {
+            "facet.field": facets,
+            "rows": 20,
+            "include_private": "true",
+        },
+        "(b) 2-word French q": lambda k: {
+            "q": words[k % len(words)],
+            "facet.field": facets,
+            "rows": 20,
+            "include_private": "true",
+        },
+        "(c) 3 fq + facets": lambda k: {
+            "fq": 'organization:"commune-%02d" groups:"%s" res_format:"%s"'
+            % (k % 20, THEMES[k % 13], FORMATS[k % 3]),
+            "facet.field": facets,
+            "rows": 20,
+            "include_private": "true",
+        },
+        "(d) start=10000": lambda k: {"start": 10000 + k, "rows": 20},
+    }
+    print(
+        "package_search via GET /api/3/action/package_search (%d documents):"
+        % args.docs
+    )
+    for label, params in cases.items():
+        for k in range(5):  # warm-up
+            client.get("/api/3/action/package_search", query_string=params(k))
+        samples = []
+        for k in range(args.repeat):
+            t0 = time.perf_counter()
+            resp = client.get("/api/3/action/package_search", query_string=params(k))
+            samples.append((time.perf_counter() - t0) * 1000)
+            assert resp.status_code == 200, resp.data[:300]
+        count = resp.json["result"]["count"]
+        p50, p95 = _percentiles(samples)
+        print(
+            "  %-22s p50 %7.1f ms   p95 %7.1f ms   (n=%d, last count=%d)"
+            % (label, p50, p95, len(samples), count)
+        )
+
+    with app.test_request_context():
+        search.clear_all()
+        model.Session.commit()
+        user = factories.User()
+        org = factories.Organization(user=user)
+        rng = random.Random(7)
+        for i in range(args.datasets):
+            doc = _doc(i, rng, [org], datetime(2025, 6, 1))
+            helpers.call_action(
+                "package_create",
+                context={"user": sysadmin["name"], "ignore_auth": True},
+                name="bench-%d" % i,
+                title=doc["title"],
+                notes=doc["notes"],
+                owner_org=org["id"],
+                license_id=doc["license_id"],
+                tags=[{"name": t} for t in doc["tags"]],
+                resources=[
+                    {"url": u, "format": f, "name": n}
+                    for u, f, n in zip(
+                        doc["res_url"], doc["res_format"], doc["res_name"], strict=False
+                    )
+                ],
+            )
+        search.clear_all()
+        model.Session.commit()
+        t0 = time.perf_counter()
+        search.rebuild(defer_commit=True, quiet=True)
+        search.commit()
+        elapsed = time.perf_counter() - t0
+        total = search.make_connection().search(q="*:*", rows=0).hits
+        print(
+            "search-index rebuild: %d datasets in %.1f s = %.0f datasets/s (indexed: %d)"
+            % (args.datasets, elapsed, args.datasets / elapsed, total)
+        )
+
+
+def _replicate(session: Any, unique: int, total: int) -> None:
+    """Grow the index to ``total`` documents by copying the distinct ones in SQL
+    (new id, name, index_id and modification date; same text and facets)."""
+    copy = 1
+    while session.execute(_text("SELECT count(*) FROM collectivites_search_doc")).scalar() < total:
+        session.execute(_text(
+            """
+            INSERT INTO collectivites_search_doc (index_id, site_id, stored, strings, tsv, hot)
+            SELECT md5(index_id || :copy), site_id,
+                   stored || jsonb_build_object('id', stored->>'id' || '-' || :copy,
+                                                'name', stored->>'name' || '-' || :copy),
+                   strings, tsv,
+                   hot || jsonb_build_object('metadata_modified', jsonb_build_array(
+                       to_char(((hot->'metadata_modified'->>0)::timestamptz
+                                - make_interval(days => :days)) AT TIME ZONE 'UTC',
+                               'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+            FROM collectivites_search_doc
+            WHERE seq IN (SELECT seq FROM collectivites_search_doc ORDER BY seq LIMIT :n)
+            """), {"copy": str(copy), "days": copy,
+                "n": min(unique, total - unique * copy)})
+        copy += 1
+    session.commit()
+
+
+def _text(sql: str) -> Any:
+    from sqlalchemy import text
+
+    return text(sql)
+
+
+if __name__ == "__main__":
+    main()
