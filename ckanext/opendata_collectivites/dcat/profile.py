@@ -422,7 +422,9 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
 
         drop_objects(g, catalog_ref, DCT.publisher)
         org = cache.organization(
-            catalog_dict.get("publisher") or config.get(PUBLISHER_CONFIG)
+            catalog_dict.get("publisher")
+            or config.get(PUBLISHER_CONFIG)
+            or config.get("ckanext.collectivites.departement")
         )
         if org:
             g.add((catalog_ref, DCT.publisher, self.add_agent(org, cache)))

@@ -160,8 +160,8 @@ DIMENSION_LABELS = {
     "contextuality": "Contextuality",
 }
 RATING_LABELS = {
-    "excellent": "Excellent",
-    "good": "Good",
-    "sufficient": "Sufficient",
-    "bad": "Bad",
+    "excellent": "Excellent metadata quality",
+    "good": "Good metadata quality",
+    "sufficient": "Sufficient metadata quality",
+    "bad": "Poor metadata quality",
 }

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ckanext.dcat.processors import RDFSerializer
-from ckanext.dcat.profiles import DCAT
+from ckanext.dcat.profiles import DCAT, RDFProfile
 from rdflib import ConjunctiveGraph, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
@@ -68,6 +68,7 @@ class FeedSerializer(RDFSerializer):
 
             scratch = Graph(bind_namespaces="none")
             profiles = self._profiles_for(scratch)
+            stock_orgs = self._lend_organizations(cache, dataset_dicts)
             rdf_format = RDFLIB_FORMATS.get(_format, "turtle")
             writer = TurtleWriter(PREFIXES) if rdf_format == "turtle" else None
             parts: list[str] = []
@@ -82,7 +83,11 @@ class FeedSerializer(RDFSerializer):
                 else:
                     for triple in scratch:
                         merged.add(triple)
-                scratch.remove((None, None, None))
+                scratch = Graph(bind_namespaces="none")  # cheaper than emptying
+                for profile in profiles:
+                    profile.g = scratch
+            for org_id in stock_orgs:
+                RDFProfile._org_cache.pop(org_id, None)
 
         if writer:
             head = writer.header() + writer.graph(catalog, first=[catalog_ref])
@@ -92,6 +97,27 @@ class FeedSerializer(RDFSerializer):
         for prefix, ns in PREFIXES.items():
             merged.bind(prefix, ns)
         return merged.serialize(format=rdf_format)
+
+    @staticmethod
+    def _lend_organizations(
+        cache: Any, dataset_dicts: list[dict[str, Any]]
+    ) -> list[str]:
+        """Give the stock profile this page's organisations (read in one batch).
+
+        ``euro_dcat_ap_base`` otherwise calls ``organization_show`` for each
+        organisation and keeps the result in a process-wide class attribute
+        that is never refreshed; the entries lent here are removed after the
+        page.
+        """
+        lent = []
+        for d in dataset_dicts:
+            org_id = (d.get("organization") or {}).get("id")
+            if org_id and org_id not in RDFProfile._org_cache:
+                org = cache.organization(org_id)
+                if org is not None:
+                    RDFProfile._org_cache[org_id] = org
+                    lent.append(org_id)
+        return lent
 
     @staticmethod
     def _paging(g: Graph, catalog_ref: URIRef, paging: dict[str, Any]) -> None:
