@@ -33,18 +33,37 @@ def vocabularies() -> None:
 @vocabularies.command("update")
 @click.option(
     "--source",
-    required=True,
     type=click.Path(exists=True, file_okay=False),
     help="Dossier du paquet npm @etalab/decoupage-administratif (ou son data/).",
 )
-@click.option("--output", type=click.Path(dir_okay=False), default=None,
-              help="Fichier à écrire (par défaut : le fichier livré).")
-def vocabularies_update(source: str, output: str | None) -> None:
-    """Régénère le référentiel des territoires depuis le paquet d'Etalab."""
+@click.option(
+    "--schemas",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Copie téléchargée de https://schema.data.gouv.fr/schemas/schemas.json.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Fichier des territoires à écrire (par défaut : le fichier livré).",
+)
+def vocabularies_update(
+    source: str | None, schemas: str | None, output: str | None
+) -> None:
+    """Régénère les référentiels (territoires, catalogue des schémas)."""
     from ckanext.opendata_collectivites.vocabularies import build
 
-    path, count = build.build_territories(source, output)
-    click.echo(f"{count} territoires écrits dans {path}")
+    if not source and not schemas:
+        raise click.UsageError("indiquez --source et/ou --schemas")
+    if source:
+        path, count = build.build_territories(source, output)
+        click.echo(f"{count} territoires écrits dans {path}")
+    if schemas:
+        try:
+            path, count = build.update_schemas(schemas)
+        except ValueError as e:
+            raise click.ClickException(str(e)) from None
+        click.echo(f"{count} versions de schémas écrites dans {path}")
 
 
 @vocabularies.command("check")

@@ -108,3 +108,25 @@ def test_organization_about_page_shows_population_and_obligation(app, user):
     assert "217500016" in about
     read = app.get("/organization/ville-de-paris").body
     assert "2\u202f103\u202f778 habitants" in read
+
+
+def test_dataset_page_shows_labels_not_codes(app, user):
+    from tests.schemas.conftest import full_dataset
+
+    ctx = {"user": user["name"]}
+    call_action(
+        "organization_create", ctx, name="rennes-metropole", **ORGS["rennes-metropole"]
+    )
+    pkg = call_action("package_create", ctx, **full_dataset("rennes-metropole"))
+    body = app.get(f"/dataset/{pkg['name']}", headers=_headers(user)).body
+    text = BeautifulSoup(body, "html.parser").get_text(" ", strip=True)
+    assert "Rennes (35238)" in text and "Rennes Métropole" in text
+    assert "Délibérations (scdl/deliberations 2.1.5)" in text
+    assert "Administration, Gouvernement, Finances publiques, Citoyenneté" in text
+    assert "Mensuelle" in text  # frequency label, not the MONTHLY code
+    assert "Licence Ouverte / Open Licence version 2.0" in text
+    res = pkg["resources"][0]
+    page = app.get(
+        f"/dataset/{pkg['name']}/resource/{res['id']}", headers=_headers(user)
+    ).body
+    assert "Délibérations (scdl/deliberations 2.1.5)" in page

@@ -68,6 +68,14 @@ INVALID = [
     # territory kind inconsistent with the type
     ("ville-de-paris", {"territory": "epci:243500139"}, "territory", "commune:<code>"),
     ("rennes-metropole", {"epci_kind": ""}, "epci_kind", "METRO"),
+    ("rennes-metropole", {"epci_kind": "CA"}, "epci_kind", "METRO"),
+    # a bare commune code is accepted, and still cross-checked with the SIREN
+    (
+        "ville-de-paris",
+        {"territory": "75056", "siren": "212000046"},
+        "siren",
+        "217500016",
+    ),
     ("ville-de-paris", {"epci_kind": "CA"}, "epci_kind", "EPCI"),
     ("ville-de-paris", {"collectivite_type": "mairie"}, "collectivite_type", "commune"),
     ("ville-de-paris", {"siren": "12345"}, "siren", "9"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 
 import pytest
@@ -109,3 +110,52 @@ def test_check_reports_values_that_left_the_vocabularies(
         themes.clear_cache()
     assert bad.exit_code == 1
     assert "deliberations-rennes-metropole : themes = 'energie' inconnu" in bad.output
+
+
+def test_update_schemas_from_a_downloaded_catalogue(cli, tmp_path, monkeypatch):
+    concepts = importlib.import_module(
+        "ckanext.opendata_collectivites.vocabularies.concepts"
+    )
+
+    target = tmp_path / "schemas.json"
+    monkeypatch.setattr(concepts, "SCHEMAS_FILE", str(target))
+    downloaded = tmp_path / "download.json"
+    downloaded.write_text(
+        json.dumps(
+            {
+                "schemas": [
+                    {
+                        "name": "scdl/deliberations",
+                        "title": "Délibérations",
+                        "versions": [
+                            {
+                                "version_name": "2.2.0",
+                                "schema_url": "https://schema.data.gouv.fr/schemas/scdl/"
+                                "deliberations/2.2.0/schema.json",
+                            }
+                        ],
+                    }
+                ]
+            }
+        )
+    )
+    concepts.clear_cache()
+    try:
+        result = cli.invoke(
+            ckan,
+            ["collectivites", "vocabularies", "update", "--schemas", str(downloaded)],
+        )
+        assert result.exit_code == 0, result.output
+        assert "1 versions de schémas" in result.output
+        assert [r.version for r in voc.schema_versions("scdl/deliberations")] == [
+            "2.2.0"
+        ]
+        bad = tmp_path / "bad.json"
+        bad.write_text('{"hello": 1}')
+        refused = cli.invoke(
+            ckan, ["collectivites", "vocabularies", "update", "--schemas", str(bad)]
+        )
+        assert refused.exit_code != 0 and "schemas.json" in refused.output
+        assert voc.schema_versions("scdl/deliberations")  # file left unchanged
+    finally:
+        concepts.clear_cache()

@@ -422,6 +422,18 @@ def _org_value(data: dict, key: Any, name: str) -> Any:
     return None if _empty(value) else value
 
 
+def _org_territory(data: dict, key: Any) -> voc.Territory | None:
+    """The collectivité's territory, whatever the order fields are validated in
+    (navl validates keys alphabetically: ``siren`` before ``territory``)."""
+    value = _org_value(data, key, "territory")
+    if value is None:
+        return None
+    try:
+        return resolve_territory(value, "")
+    except Invalid:
+        return None
+
+
 def collectivites_collectivite_type(value: Any, context: Any) -> Any:
     if _empty(value):
         raise Invalid(
@@ -463,6 +475,14 @@ def collectivites_epci_kind(key: Any, data: dict, errors: dict, context: Any) ->
         errors[key].append(
             _("{field}: unknown value “{value}”; expected one of: {expected}.").format(
                 field=_("EPCI kind"), value=value, expected=", ".join(EPCI_KINDS)
+            )
+        )
+        return
+    territory = _org_territory(data, key)
+    if territory is not None and territory.epci_kind and territory.epci_kind != value:
+        errors[key].append(
+            _("{field}: {name} is a {expected} in the official geography.").format(
+                field=_("EPCI kind"), name=territory.name, expected=territory.epci_kind
             )
         )
 
@@ -516,7 +536,7 @@ def collectivites_org_siren(key: Any, data: dict, errors: dict, context: Any) ->
         errors[key].append(e.error)
         return
     data[key] = siren
-    territory = voc.territory(_org_value(data, key, "territory") or "")
+    territory = _org_territory(data, key)
     ctype = _org_value(data, key, "collectivite_type")
     owner = voc.territory_by_siren(siren)
     if territory is not None and territory.siren and territory.siren != siren:
@@ -552,7 +572,7 @@ def collectivites_org_siren(key: Any, data: dict, errors: dict, context: Any) ->
 
 def collectivites_population(key: Any, data: dict, errors: dict, context: Any) -> None:
     """Read-only: the population of the territory in the reference data."""
-    territory = voc.territory(_org_value(data, key, "territory") or "")
+    territory = _org_territory(data, key)
     data[key] = str(territory.population) if territory and territory.population else ""
 
 
@@ -560,7 +580,7 @@ def collectivites_opendata_obligation(
     key: Any, data: dict, errors: dict, context: Any
 ) -> None:
     """Derived: local authorities of 3,500 inhabitants or more must open their data."""
-    territory = voc.territory(_org_value(data, key, "territory") or "")
+    territory = _org_territory(data, key)
     ctype = _org_value(data, key, "collectivite_type")
     pop = territory.population if territory else None
     applies = bool(pop and pop >= OBLIGATION_THRESHOLD and ctype in TYPE_TO_KIND)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import importlib
 import io
 import json
 import os
@@ -155,3 +156,29 @@ def build_territories(package_dir: str, path: str | None = None) -> tuple[str, i
     """Regenerate the territory file from an unpacked npm package directory."""
     source = f"@etalab/decoupage-administratif {_package_version(package_dir)}"
     return write(rows_from_package(package_dir), source, path)
+
+
+def update_schemas(source: str, path: str | None = None) -> tuple[str, int]:
+    """Replace the shipped ``schemas.json`` by a downloaded copy of
+    https://schema.data.gouv.fr/schemas/schemas.json (checked before writing)."""
+    # the package exports a function named ``concepts``: fetch the module itself
+    concepts = importlib.import_module(f"{__package__}.concepts")
+
+    with open(source, encoding="utf-8") as f:
+        raw = json.load(f)
+    schemas = raw.get("schemas") if isinstance(raw, dict) else None
+    if not schemas or not all(
+        isinstance(s, dict) and s.get("name") and isinstance(s.get("versions"), list)
+        for s in schemas
+    ):
+        raise ValueError(
+            f"{source} : pas un catalogue schema.data.gouv.fr (schemas.json)"
+        )
+    path = path or concepts.SCHEMAS_FILE
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(raw, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+    os.replace(tmp, path)
+    concepts.clear_cache()
+    return path, sum(len(s["versions"]) for s in schemas)
