@@ -54,3 +54,15 @@ def test_placeholders_survive_translation():
         for token in ("{field}", "{value}", "{expected}"):
             if token in msgid:
                 assert token in catalogue[msgid], msgid
+
+
+def test_no_conflict_with_other_rooms_fragments():
+    ours = {
+        e.msgid: e.msgstr for e in polib.pofile(str(PKG / "i18n/src/schemas.fr.po"))
+    }
+    for f in (PKG / "i18n/src").glob("*.fr.po"):
+        if f.name == "schemas.fr.po":
+            continue
+        for e in polib.pofile(str(f)):
+            if e.msgid in ours and e.msgstr:
+                assert ours[e.msgid] == e.msgstr, (f.name, e.msgid)
