@@ -19,7 +19,7 @@ from typing import Any
 
 from ckanext.opendata_collectivites.vocabularies import territories
 
-COLUMNS = ("id", "name", "siren", "population", "parents", "epci_kind", "postcodes")
+COLUMNS = territories.COLUMNS
 _EPCI_KINDS = {
     "CC": "CC",
     "CA": "CA",

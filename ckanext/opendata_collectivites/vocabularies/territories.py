@@ -6,13 +6,11 @@ and loaded once per process (lazily, on first use).
 
 from __future__ import annotations
 
-import csv
 import gzip
-import io
 import os
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ckanext.opendata_collectivites.vocabularies._text import fold
 
@@ -23,6 +21,7 @@ _INSEE_URI = {
     "departement": "http://id.insee.fr/geo/departement/{code}",
     "region": "http://id.insee.fr/geo/region/{code}",
 }
+COLUMNS = ("id", "name", "siren", "population", "parents", "epci_kind", "postcodes")
 KIND_LABELS = {
     "commune": "Commune",
     "epci": "EPCI",
@@ -32,8 +31,7 @@ KIND_LABELS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Territory:
+class Territory(NamedTuple):
     """One territory; ``id`` is ``<kind>:<code>`` (``commune:75056``)."""
 
     id: str
@@ -86,10 +84,20 @@ class _Store:
         self._lock = threading.Lock()
 
     def folded(self) -> list[str]:
+        """Folded names, then (after a tab) codes, SIREN and postcodes, per item.
+
+        One string per territory so that a search pre-filters with a single
+        substring test per item before ranking the few candidates.
+        """
         if self._folded is None:
             with self._lock:
                 if self._folded is None:
-                    self._folded = [fold(t.name) for t in self.items]
+                    self._folded = [
+                        fold(t.name)
+                        + "\t"
+                        + " ".join((t.code.upper(), t.siren or "", *t.postcodes))
+                        for t in self.items
+                    ]
         return self._folded
 
 
@@ -100,30 +108,34 @@ _store_lock = threading.Lock()
 def _parse(path: str) -> _Store:
     with gzip.open(path, "rb") as f:
         text = f.read().decode("utf-8")
-    lines = io.StringIO(text)
-    source = lines.readline().removeprefix("# source:").strip()
-    reader = csv.reader(lines, delimiter="\t")
-    next(reader)
+    lines = text.split("\n")
+    source = lines[0].removeprefix("# source:").strip()
+    if lines[1].split("\t") != list(COLUMNS):
+        raise ValueError(f"{path}: unexpected columns {lines[1]!r}")
+    new = tuple.__new__
+    intern: dict[str, str] = {}
+    parent_tuples: dict[str, tuple[str, ...]] = {"": ()}  # shared by neighbours
     items = []
-    intern = {}
-    for tid, name, siren, population, parents, epci_kind, postcodes in reader:
+    for line in lines[2:]:
+        if not line:
+            continue
+        tid, name, siren, population, parents, epci_kind, postcodes = line.split("\t")
         kind, _, code = tid.partition(":")
-        p = (
-            tuple(intern.setdefault(x, x) for x in parents.split(","))
-            if parents
-            else ()
-        )
         items.append(
-            Territory(
-                id=tid,
-                kind=intern.setdefault(kind, kind),
-                code=code,
-                name=name,
-                siren=siren or None,
-                population=int(population) if population else None,
-                parents=p,
-                epci_kind=epci_kind or None,
-                postcodes=tuple(postcodes.split()) if postcodes else (),
+            new(
+                Territory,
+                (
+                    tid,
+                    intern.setdefault(kind, kind),
+                    code,
+                    name,
+                    siren or None,
+                    int(population) if population else None,
+                    parent_tuples.get(parents)
+                    or parent_tuples.setdefault(parents, tuple(parents.split(","))),
+                    epci_kind or None,
+                    tuple(postcodes.split()) if postcodes else (),
+                ),
             )
         )
     return _Store(items, source)
@@ -197,21 +209,27 @@ def search_territories(
         any(ch.isdigit() for ch in compact) and len(compact) <= 9 and compact.isalnum()
     )
     folded = st.folded()
-    for i, t in enumerate(st.items):
+    if is_code:
+        candidates = [i for i, key in enumerate(folded) if compact in key]
+    else:
+        candidates = [i for i, key in enumerate(folded) if q in key]
+    for i in candidates:
+        t = st.items[i]
         if wanted is not None and t.kind not in wanted:
             continue
         rank = -1
         if is_code:
-            if t.code.upper() == compact or t.siren == compact:
+            code = t.code.upper()
+            if code == compact or t.siren == compact:
                 rank = 0
-            elif t.code.upper().startswith(compact) or any(
+            elif code.startswith(compact) or any(
                 p.startswith(compact) for p in t.postcodes
             ):
                 rank = 1
             elif t.siren and t.siren.startswith(compact):
                 rank = 2
         else:
-            name = folded[i]
+            name = folded[i].partition("\t")[0]
             if name == q:
                 rank = 0
             elif name.startswith(q):
