@@ -5,12 +5,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ckanext.dcat.profiles import DCAT, DCATAP, DCT, FOAF, VCARD
 from rdflib import Literal, URIRef
 
 from ckanext.opendata_collectivites import vocabularies as voc
 from ckanext.opendata_collectivites.dcat import mapping
-from ckanext.opendata_collectivites.dcat.rdf import SCDL_CATALOGUE
+from ckanext.opendata_collectivites.dcat.rdf import (
+    DCAT,
+    DCATAP,
+    DCT,
+    FOAF,
+    SCDL_CATALOGUE,
+    VCARD,
+)
 
 _THEME_URI = re.compile(r"/theme/([a-z0-9][a-z0-9_-]*)$")
 _INSEE_URI = re.compile(

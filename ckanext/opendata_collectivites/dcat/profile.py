@@ -13,25 +13,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.dcat.profiles import (
-    DCAT,
-    DCATAP,
-    DCT,
-    FOAF,
-    VCARD,
-    RDFProfile,
-)
+from ckanext.dcat.profiles import RDFProfile
 from ckantoolkit import config
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from ckanext.opendata_collectivites import vocabularies as voc
 from ckanext.opendata_collectivites.dcat import mapping
 from ckanext.opendata_collectivites.dcat.cache import FeedCache, current
 from ckanext.opendata_collectivites.dcat.parse import ParseMixin
 from ckanext.opendata_collectivites.dcat.rdf import (
+    DCAT,
+    DCATAP,
+    DCT,
     ELI,
+    FOAF,
+    OWL,
+    RDF,
+    RDFS,
     SCDL_CATALOGUE,
+    SKOS,
+    VCARD,
+    XSD,
     add_concept,
     drop_objects,
 )
@@ -71,6 +73,14 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
         self._default_locale_lang = None
         self._dataset_schema = None
         self._form_languages = None
+        # Where vocabulary concepts, agents, places and licences are described:
+        # the dataset's graph, or one graph per catalogue page (FeedSerializer
+        # sets it) so that shared nodes are described once per page.
+        self.shared_graph = None
+
+    @property
+    def shared(self):
+        return self.shared_graph if self.shared_graph is not None else self.g
 
     # ------------------------------------------------------------------
     # Dataset
@@ -159,7 +169,7 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
 
     def add_agent(self, org: dict[str, Any], cache: FeedCache) -> URIRef:
         """The collectivité as a ``foaf:Agent`` (name, SIREN, ADMS type, contact)."""
-        g = self.g
+        g = self.shared
         ref = URIRef(cache.organization_uri(org))
         if (ref, RDF.type, FOAF.Agent) in g:
             return ref
@@ -235,13 +245,17 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
             c = voc.concept("eu_themes", code)
             if c:
                 g.add(
-                    (dataset_ref, DCAT.theme, add_concept(g, c.uri, c.scheme, c.label))
+                    (
+                        dataset_ref,
+                        DCAT.theme,
+                        add_concept(self.shared, c.uri, c.scheme, c.label),
+                    )
                 )
         scheme = f"{cache.base_uri}/theme"
         for slug in slugs:
             theme = voc.portal_theme(slug)
             if theme:
-                ref = add_concept(g, f"{scheme}/{slug}", scheme, theme.label)
+                ref = add_concept(self.shared, f"{scheme}/{slug}", scheme, theme.label)
                 g.add((dataset_ref, DCAT.theme, ref))
 
     def _coded(
@@ -256,7 +270,9 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
                     (
                         subject,
                         predicate,
-                        add_concept(g, c.uri, c.scheme, c.label, "fr", *classes),
+                        add_concept(
+                            self.shared, c.uri, c.scheme, c.label, "fr", *classes
+                        ),
                     )
                 )
 
@@ -269,18 +285,23 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
                 continue
             node = URIRef(territory.insee_uri) if territory.insee_uri else BNode()
             g.add((dataset_ref, DCT.spatial, node))
-            if (node, DCT.identifier, Literal(territory.id)) in g:
+            desc = self.shared if isinstance(node, URIRef) else g
+            if (node, DCT.identifier, Literal(territory.id)) in desc:
                 continue
-            g.add((node, RDF.type, DCT.Location))
-            g.add((node, SKOS.prefLabel, Literal(territory.name, lang="fr")))
-            g.add((node, DCT.identifier, Literal(territory.id)))
+            desc.add((node, RDF.type, DCT.Location))
+            desc.add((node, SKOS.prefLabel, Literal(territory.name, lang="fr")))
+            desc.add((node, DCT.identifier, Literal(territory.id)))
             geo = territory_geometry(territory.id)
             if geo:
                 # DCAT-AP 3.0.1 wants locn:geometry to be a locn:Geometry node,
                 # which ckanext-dcat's parser cannot read: the bbox polygon
                 # (a literal, the form data.gouv.fr reads) and centroid only.
-                self._add_spatial_value_to_graph(node, DCAT.bbox, geo.bbox_polygon)
-                self._add_spatial_value_to_graph(node, DCAT.centroid, geo.centroid)
+                self.g = desc  # the stock helper writes to self.g
+                try:
+                    self._add_spatial_value_to_graph(node, DCAT.bbox, geo.bbox_polygon)
+                    self._add_spatial_value_to_graph(node, DCAT.centroid, geo.centroid)
+                finally:
+                    self.g = g
         granularity = voc.concept("granularities", d.get("spatial_granularity") or "")
         g.remove((dataset_ref, SCDL_CATALOGUE.COUV_SPAT_MAILLE, None))
         if granularity:
@@ -294,12 +315,12 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
 
     def _standards(self, subject) -> None:
         """Title the schema.data.gouv.fr schemas named by ``dct:conformsTo``."""
-        g = self.g
-        for std in g.objects(subject, DCT.conformsTo):
-            if isinstance(std, URIRef) and (std, DCT.title, None) not in g:
+        shared = self.shared
+        for std in self.g.objects(subject, DCT.conformsTo):
+            if isinstance(std, URIRef) and (std, DCT.title, None) not in shared:
                 schema = voc.schema_by_url(str(std))
                 if schema:
-                    g.add((std, DCT.title, Literal(schema.title, lang="fr")))
+                    shared.add((std, DCT.title, Literal(schema.title, lang="fr")))
 
     def _hvd(self, dataset_ref, d: dict[str, Any]) -> URIRef | None:
         """HVD category and legislation, only for HVD datasets; returns the ELI."""
@@ -313,10 +334,10 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
         from ckanext.opendata_collectivites.vocabularies.concepts import vocabulary
 
         eli = URIRef(vocabulary("hvd_categories").extra["legislation"])
-        g.add((eli, RDF.type, ELI.LegalResource))
+        self.shared.add((eli, RDF.type, ELI.LegalResource))
         g.add((dataset_ref, DCATAP.applicableLegislation, eli))
         for c in concepts:
-            ref = add_concept(g, c.uri, c.scheme, c.label)
+            ref = add_concept(self.shared, c.uri, c.scheme, c.label)
             g.add((dataset_ref, DCATAP.hvdCategory, ref))
             # data.gouv.fr derives its "hvd" tag from a bna theme with a label.
             g.add((dataset_ref, DCAT.theme, ref))
@@ -359,7 +380,7 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
                     ref,
                     DCT["format"],
                     add_concept(
-                        g,
+                        self.shared,
                         ftype.uri,
                         mapping.file_types_scheme(),
                         ftype.label,
@@ -372,17 +393,18 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
         if media_type and "/" in media_type and " " not in media_type:
             mt = URIRef(mapping.iana_base() + media_type.strip().lower())
             g.add((ref, DCAT.mediaType, mt))
-            g.add((mt, RDF.type, DCT.MediaType))
+            self.shared.add((mt, RDF.type, DCT.MediaType))
 
         drop_objects(g, ref, DCT.license)
         lic = cache.licence(r.get("license_id") or d.get("license_id"))
         if lic is not None and lic.url:
             lic_ref = URIRef(lic.url)
             g.add((ref, DCT.license, lic_ref))
-            if (lic_ref, RDF.type, DCT.LicenseDocument) not in g:
-                g.add((lic_ref, RDF.type, DCT.LicenseDocument))
+            shared = self.shared
+            if (lic_ref, RDF.type, DCT.LicenseDocument) not in shared:
+                shared.add((lic_ref, RDF.type, DCT.LicenseDocument))
                 if lic.eu_uri:
-                    g.add((lic_ref, OWL.sameAs, URIRef(lic.eu_uri)))
+                    shared.add((lic_ref, OWL.sameAs, URIRef(lic.eu_uri)))
             drop_objects(g, ref, DCT.rights)
             rights = BNode()
             g.add((ref, DCT.rights, rights))

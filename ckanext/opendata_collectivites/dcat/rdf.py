@@ -4,12 +4,38 @@ from __future__ import annotations
 
 from ckanext.dcat.profiles.base import namespaces as DCAT_NAMESPACES
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib import namespace as _ns
 
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+
+class CachedNamespace(Namespace):
+    """A namespace whose terms are built once (rdflib builds one per access)."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = URIRef(str(self) + name)
+        self.__dict__[name] = term
+        return term
+
+    def __getitem__(self, key: str) -> URIRef:  # type: ignore[override]
+        return self.__getattr__(key)
+
+
+ADMS = CachedNamespace("http://www.w3.org/ns/adms#")
+DCAT = CachedNamespace("http://www.w3.org/ns/dcat#")
+DCATAP = CachedNamespace("http://data.europa.eu/r5r/")
+DCT = CachedNamespace("http://purl.org/dc/terms/")
+FOAF = CachedNamespace("http://xmlns.com/foaf/0.1/")
+VCARD = CachedNamespace("http://www.w3.org/2006/vcard/ns#")
+RDF = CachedNamespace(str(_ns.RDF))
+RDFS = CachedNamespace(str(_ns.RDFS))
+SKOS = CachedNamespace(str(_ns.SKOS))
+OWL = CachedNamespace(str(_ns.OWL))
+XSD = CachedNamespace(str(_ns.XSD))
+ELI = CachedNamespace("http://data.europa.eu/eli/ontology#")
+HYDRA = CachedNamespace("http://www.w3.org/ns/hydra/core#")
 # The SCDL catalogue field used for the spatial granularity (no DCAT-AP property).
-SCDL_CATALOGUE = Namespace(
+SCDL_CATALOGUE = CachedNamespace(
     "https://schema.data.gouv.fr/schemas/scdl/catalogue/0.1.3/schema.json#"
 )
 

@@ -68,6 +68,9 @@ class FeedSerializer(RDFSerializer):
 
             scratch = Graph(bind_namespaces="none")
             profiles = self._profiles_for(scratch)
+            for profile in profiles:
+                if hasattr(profile, "shared_graph"):
+                    profile.shared_graph = catalog  # shared nodes once per page
             stock_orgs = self._lend_organizations(cache, dataset_dicts)
             rdf_format = RDFLIB_FORMATS.get(_format, "turtle")
             writer = TurtleWriter(PREFIXES) if rdf_format == "turtle" else None

@@ -76,19 +76,24 @@ class TurtleWriter:
         for s, p, o in g.triples((None, None, None)):
             by_subject.setdefault(s, []).append((p, o))
         order = [s for s in first if s in by_subject]
-        order += sorted(
-            (s for s in by_subject if s not in set(order)),
-            key=lambda s: (isinstance(s, BNode), str(s)),
-        )
+        seen = set(order)
+        order += sorted((s for s in by_subject if s not in seen), key=_subject_key)
+        term = self.term
         out: list[str] = []
         for s in order:
-            pairs = sorted(
-                by_subject[s],
-                key=lambda po: (po[0] != RDF.type, str(po[0]), str(po[1])),
-            )
             lines = []
-            for p, o in pairs:
-                pred = "a" if p == RDF.type else self.iri(str(p))
-                lines.append(f"{pred} {self.term(o)}")
-            out.append(self.term(s) + " " + " ;\n    ".join(lines) + " .\n")
+            for p, o in sorted(by_subject[s], key=_predicate_key):
+                lines.append(("a " if p == _TYPE else self.iri(p) + " ") + term(o))
+            out.append(term(s) + " " + " ;\n    ".join(lines) + " .\n")
         return "\n".join(out) + "\n"
+
+
+_TYPE = RDF.type
+
+
+def _subject_key(s) -> tuple:
+    return (isinstance(s, BNode), s)
+
+
+def _predicate_key(po: tuple) -> tuple:
+    return (po[0] != _TYPE, po[0])
