@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from bs4 import BeautifulSoup
 from ckan.tests import factories
@@ -115,9 +117,12 @@ def test_dataset_page_shows_labels_not_codes(app, user):
 
     ctx = {"user": user["name"]}
     call_action(
-        "organization_create", ctx, name="rennes-metropole", **ORGS["rennes-metropole"]
+        "organization_create",
+        dict(ctx),
+        name="rennes-metropole",
+        **ORGS["rennes-metropole"],
     )
-    pkg = call_action("package_create", ctx, **full_dataset("rennes-metropole"))
+    pkg = call_action("package_create", dict(ctx), **full_dataset("rennes-metropole"))
     body = app.get(f"/dataset/{pkg['name']}", headers=_headers(user)).body
     text = BeautifulSoup(body, "html.parser").get_text(" ", strip=True)
     assert "Rennes (35238)" in text and "Rennes Métropole" in text
@@ -130,3 +135,50 @@ def test_dataset_page_shows_labels_not_codes(app, user):
         f"/dataset/{pkg['name']}/resource/{res['id']}", headers=_headers(user)
     ).body
     assert "Délibérations (scdl/deliberations 2.1.5)" in page
+
+
+def test_organization_edit_form_shows_labels_and_keeps_values(app, user):
+    ctx = {"user": user["name"]}
+    call_action(
+        "organization_create",
+        dict(ctx),
+        name="rennes-metropole",
+        **ORGS["rennes-metropole"],
+    )
+    call_action(
+        "organization_create",
+        ctx,
+        name="ville-de-paris",
+        parent="rennes-metropole",
+        **ORGS["ville-de-paris"],
+    )
+    page = app.get("/organization/edit/ville-de-paris", headers=_headers(user))
+    html = BeautifulSoup(page.body, "html.parser")
+    territory = html.find("input", {"name": "territory"})
+    assert territory["value"] == "commune:75056"
+    assert json.loads(territory["data-module-labels"]) == {
+        "commune:75056": "Paris (75056)"
+    }
+    parent = html.find("input", {"name": "parent"})
+    assert json.loads(parent["data-module-labels"]) == {
+        "rennes-metropole": "Rennes Métropole"
+    }
+    assert html.find("input", {"name": "population"}) is None  # read-only
+
+
+def test_dataset_page_links_territories_to_search(app, user):
+    from tests.schemas.conftest import full_dataset
+
+    ctx = {"user": user["name"]}
+    call_action(
+        "organization_create",
+        dict(ctx),
+        name="rennes-metropole",
+        **ORGS["rennes-metropole"],
+    )
+    pkg = call_action("package_create", dict(ctx), **full_dataset("rennes-metropole"))
+    html = BeautifulSoup(app.get(f"/dataset/{pkg['name']}").body, "html.parser")
+    link = html.find("a", string="Rennes (35238)")
+    assert link["href"] == "/dataset/?vocab_territories_all=commune:35238"
+    found = BeautifulSoup(app.get(link["href"]).body, "html.parser").get_text()
+    assert "Délibérations du conseil de Rennes Métropole" in found

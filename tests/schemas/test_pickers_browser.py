@@ -7,7 +7,6 @@ from ckan.tests import factories
 from ckan.tests.helpers import call_action
 from playwright.sync_api import expect
 
-from tests.browser.conftest import browser, live_server, page  # noqa: F401
 from tests.schemas.conftest import ORGS
 
 pytestmark = pytest.mark.browser

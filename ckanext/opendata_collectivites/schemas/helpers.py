@@ -116,7 +116,7 @@ def organization_label(name: str) -> str:
     from ckan import model
 
     group = model.Group.get(name)
-    return group.display_name if group else name
+    return (group.title or group.name) if group else name
 
 
 def obligation_threshold() -> int:
