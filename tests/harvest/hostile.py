@@ -34,6 +34,8 @@ class HostileServer:
         handler = type("Handler", (_Handler,), {"owner": self})
         self.httpd = ThreadingHTTPServer((host, 0), handler)
         self.httpd.daemon_threads = True
+        # Clients hang up on purpose (size limits, timeouts): no tracebacks.
+        self.httpd.handle_error = lambda request, client_address: None
         self.host = host
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
