@@ -78,6 +78,19 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
         # sets it) so that shared nodes are described once per page.
         self.shared_graph = None
 
+    def _drop(self, subject, predicate) -> None:
+        """``drop_objects`` for the predicates the earlier profiles did write.
+
+        The predicates of a subject are read once per dataset (before this
+        profile adds anything for them), so absent ones cost no graph lookup.
+        """
+        cache = self.__dict__.setdefault("_predicates", {})
+        present = cache.get(subject)
+        if present is None:
+            present = cache[subject] = set(self.g.predicates(subject))
+        if predicate in present:
+            drop_objects(self.g, subject, predicate)
+
     @property
     def shared(self):
         return self.shared_graph if self.shared_graph is not None else self.g
@@ -89,8 +102,9 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
         cache = current()
         g = self.g
         d = dataset_dict
+        self._predicates = {}
 
-        drop_objects(g, dataset_ref, DCT.identifier)
+        self._drop(dataset_ref, DCT.identifier)
         g.add(
             (
                 dataset_ref,
@@ -144,7 +158,7 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
         hvd = self._hvd(dataset_ref, d)
         # Not a DCAT-AP dataset property, but the first place data.gouv.fr
         # looks for the licence (distributions carry it too).
-        drop_objects(g, dataset_ref, DCT.license)
+        self._drop(dataset_ref, DCT.license)
         lic = cache.licence(d.get("license_id"))
         if lic is not None and lic.url:
             g.add((dataset_ref, DCT.license, URIRef(lic.url)))
@@ -201,7 +215,7 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
 
     def _contact(self, dataset_ref, d: dict[str, Any], cache: FeedCache) -> None:
         g = self.g
-        drop_objects(g, dataset_ref, DCAT.contactPoint)
+        self._drop(dataset_ref, DCAT.contactPoint)
         name, email = d.get("contact_name"), d.get("contact_email")
         if not (name or email):
             org = cache.organization(d.get("owner_org"))
@@ -224,7 +238,7 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
         g = self.g
         if not (d.get("producer_name") or d.get("producer_siren")):
             return
-        drop_objects(g, dataset_ref, DCT.creator)
+        self._drop(dataset_ref, DCT.creator)
         node = BNode()
         g.add((dataset_ref, DCT.creator, node))
         g.add((node, RDF.type, FOAF.Agent))
@@ -239,7 +253,7 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
 
     def _themes(self, dataset_ref, d: dict[str, Any], cache: FeedCache) -> None:
         g = self.g
-        drop_objects(g, dataset_ref, DCAT.theme)
+        self._drop(dataset_ref, DCAT.theme)
         slugs = _as_list(d.get("themes"))
         for code in voc.eu_themes_for(slugs):
             c = voc.concept("eu_themes", code)
@@ -262,7 +276,7 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
         self, subject, predicate, vocabulary: str, codes: list[str], *classes
     ) -> None:
         g = self.g
-        drop_objects(g, subject, predicate)
+        self._drop(subject, predicate)
         for code in codes:
             c = voc.concept(vocabulary, code) or voc.concept_by_uri(vocabulary, code)
             if c and c.uri:
@@ -278,7 +292,7 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
 
     def _spatial_coverage(self, dataset_ref, d: dict[str, Any]) -> None:
         g = self.g
-        drop_objects(g, dataset_ref, DCT.spatial)
+        self._drop(dataset_ref, DCT.spatial)
         for territory_id in _as_list(d.get("territories")):
             territory = voc.territory(territory_id)
             if territory is None:
@@ -325,8 +339,8 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
     def _hvd(self, dataset_ref, d: dict[str, Any]) -> URIRef | None:
         """HVD category and legislation, only for HVD datasets; returns the ELI."""
         g = self.g
-        drop_objects(g, dataset_ref, DCATAP.hvdCategory)
-        drop_objects(g, dataset_ref, DCATAP.applicableLegislation)
+        self._drop(dataset_ref, DCATAP.hvdCategory)
+        self._drop(dataset_ref, DCATAP.applicableLegislation)
         codes = _as_list(d.get("hvd_category"))
         concepts = [c for c in (voc.concept("hvd_categories", x) for x in codes) if c]
         if not concepts:
@@ -357,8 +371,8 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
         g = self.g
         url = (r.get("url") or "").strip()
         ftype = mapping.file_type(r.get("format"))
-        drop_objects(g, ref, DCAT.accessURL)
-        drop_objects(g, ref, DCAT.downloadURL)
+        self._drop(ref, DCAT.accessURL)
+        self._drop(ref, DCAT.downloadURL)
         if url:
             access = (r.get("access_url") or "").strip()
             direct = (
@@ -372,8 +386,8 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
                 g.add((ref, DCAT.downloadURL, URIRef(url)))
                 g.add((URIRef(url), RDF.type, RDFS.Resource))
 
-        drop_objects(g, ref, DCT["format"])
-        drop_objects(g, ref, DCAT.mediaType)
+        self._drop(ref, DCT["format"])
+        self._drop(ref, DCAT.mediaType)
         if ftype and ftype.uri:
             g.add(
                 (
@@ -395,7 +409,7 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
             g.add((ref, DCAT.mediaType, mt))
             self.shared.add((mt, RDF.type, DCT.MediaType))
 
-        drop_objects(g, ref, DCT.license)
+        self._drop(ref, DCT.license)
         lic = cache.licence(r.get("license_id") or d.get("license_id"))
         if lic is not None and lic.url:
             lic_ref = URIRef(lic.url)
@@ -405,14 +419,14 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
                 shared.add((lic_ref, RDF.type, DCT.LicenseDocument))
                 if lic.eu_uri:
                     shared.add((lic_ref, OWL.sameAs, URIRef(lic.eu_uri)))
-            drop_objects(g, ref, DCT.rights)
+            self._drop(ref, DCT.rights)
             rights = BNode()
             g.add((ref, DCT.rights, rights))
             g.add((rights, RDF.type, DCT.RightsStatement))
             g.add((rights, RDFS.label, Literal(lic.title, lang="fr")))
 
         size = r.get("size")
-        drop_objects(g, ref, DCAT.byteSize)
+        self._drop(ref, DCAT.byteSize)
         if size not in (None, ""):
             try:
                 g.add(
@@ -425,7 +439,7 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
             except (TypeError, ValueError):
                 pass
         self._standards(ref)
-        drop_objects(g, ref, DCATAP.applicableLegislation)
+        self._drop(ref, DCATAP.applicableLegislation)
         if hvd is not None:
             g.add((ref, DCATAP.applicableLegislation, hvd))
 
@@ -442,7 +456,7 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
             catalog_ref, DCT.language, "languages", ["FRA"], DCT.LinguisticSystem
         )
 
-        drop_objects(g, catalog_ref, DCT.publisher)
+        self._drop(catalog_ref, DCT.publisher)
         org = cache.organization(
             catalog_dict.get("publisher")
             or config.get(PUBLISHER_CONFIG)
@@ -478,15 +492,15 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
 
         for key, predicate in (("title", DCT.title), ("description", DCT.description)):
             if catalog_dict.get(key):
-                drop_objects(g, catalog_ref, predicate)
+                self._drop(catalog_ref, predicate)
                 g.add((catalog_ref, predicate, Literal(catalog_dict[key])))
         if catalog_dict.get("homepage"):
-            drop_objects(g, catalog_ref, FOAF.homepage)
+            self._drop(catalog_ref, FOAF.homepage)
             g.add((catalog_ref, FOAF.homepage, URIRef(catalog_dict["homepage"])))
         for obj in g.objects(catalog_ref, FOAF.homepage):
             g.add((obj, RDF.type, FOAF.Document))
         if catalog_dict.get("modified"):
-            drop_objects(g, catalog_ref, DCT.modified)
+            self._drop(catalog_ref, DCT.modified)
             self._add_date_triple(catalog_ref, DCT.modified, catalog_dict["modified"])
         if not list(g.objects(catalog_ref, DCT.description)):
             g.add(

@@ -79,6 +79,8 @@ def add_concept(
 ) -> URIRef:
     """Declare a vocabulary value (``skos:Concept``, ``inScheme``, ``prefLabel``)."""
     ref = URIRef(uri)
+    if (ref, RDF.type, SKOS.Concept) in g:  # already declared (shared graph)
+        return ref
     g.add((ref, RDF.type, SKOS.Concept))
     for cls in classes:
         g.add((ref, RDF.type, cls))
