@@ -144,7 +144,7 @@ FORMATS = ["CSV", "JSON", "GeoJSON", "XLSX", "PDF", "SHP", "ODS", "XML"]
 LICENSES = ["etalab-2.0", "odc-odbl", "cc-by", "cc-zero"]
 
 
-def _ini() -> str:
+def _ini(cache_size: int) -> str:
     path = os.path.join(_ckan.ROOT, "var", "bench-search.ini")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(os.path.join(_ckan.ROOT, "test.ini"), encoding="utf-8") as f:
@@ -154,7 +154,10 @@ def _ini() -> str:
         f.write(
             "[DEFAULT]\ndebug = false\n\n[app:main]\nuse = config:{}\n"
             "ckan.plugins = collectivites_search\nckan.site_id = {}\n"
-            "ckanext.collectivites.search.engine = postgresql\n\n{}".format(os.path.join(_ckan.ROOT, "test.ini"), SITE_ID, tail)
+            "ckanext.collectivites.search.engine = postgresql\n"
+            "ckanext.collectivites.search.cache_size = {}\n\n{}".format(
+                os.path.join(_ckan.ROOT, "test.ini"), SITE_ID, cache_size, tail
+            )
         )
     return path
 
@@ -163,7 +166,7 @@ def _doc(i: int, rng: random.Random, orgs: list[dict], now: datetime) -> dict[st
     org = orgs[i % len(orgs)]
     subject = rng.choice(SUBJECTS)
     year = rng.randint(2012, 2025)
-    title = "%s %s %d" % (subject, org["title"].replace("Commune de ", ""), year)
+    title = f"{subject} {org['title'].replace('Commune de ', '')} {year}"
     notes = " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 80)))
     tags = rng.sample(TAGS, rng.randint(2, 6))
     themes = rng.sample(THEMES, rng.randint(1, 2))
@@ -172,7 +175,8 @@ def _doc(i: int, rng: random.Random, orgs: list[dict], now: datetime) -> dict[st
     pid = str(uuid.UUID(int=rng.getrandbits(128)))
     modified = now - timedelta(minutes=i * 7 + rng.randint(0, 6))
     created = modified - timedelta(days=rng.randint(0, 900))
-    name = "%s-%d" % (subject.lower().replace(" ", "-").replace("'", "-")[:40], i)
+    slug = subject.lower().replace(" ", "-").replace("'", "-")[:40]
+    name = f"{slug}-{i}"
     resources = [
         {
             "id": str(uuid.UUID(int=rng.getrandbits(128))),
@@ -250,14 +254,30 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=50000)
     ap.add_argument("--datasets", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=40)
-    ap.add_argument("--unique", type=int, default=5000,
-                    help="distinct documents indexed through the engine; the rest "
-                         "are SQL copies with new ids, names and dates")
+    ap.add_argument(
+        "--unique",
+        type=int,
+        default=5000,
+        help="distinct documents indexed through the engine; the rest "
+        "are SQL copies with new ids, names and dates",
+    )
+    ap.add_argument(
+        "--skip-load",
+        action="store_true",
+        help="reuse the documents indexed by a previous run",
+    )
+    ap.add_argument("--skip-rebuild", action="store_true")
+    ap.add_argument(
+        "--cache-size",
+        type=int,
+        default=256,
+        help="ckanext.collectivites.search.cache_size (0: every query runs in SQL)",
+    )
     args = ap.parse_args()
 
     url = f"postgresql://ckan:ckan@127.0.0.1:5432/{DB}"
     os.environ["CKAN_SQLALCHEMY_URL"] = url
-    ini = _ini()
+    ini = _ini(args.cache_size)
     subprocess.run(
         ["bash", "scripts/initdb.sh", ini, DB],
         cwd=_ckan.ROOT,
@@ -273,32 +293,47 @@ def main() -> None:
     from ckan.tests import factories, helpers
 
     with app.test_request_context():
-        model.repo.delete_all()
-        search.clear_all()
-        model.Session.commit()
+        if not args.skip_load:
+            model.repo.delete_all()
+            search.clear_all()
+            model.Session.commit()
         sysadmin = factories.Sysadmin()
-        orgs = [
-            factories.Organization(name="commune-%02d" % k, title=f"Commune de {c}")
-            for k, c in enumerate(COMMUNES)
-        ]
-        for theme in THEMES:
-            factories.Group(name=theme, title=theme.capitalize())
-        rng = random.Random(42)
-        now = datetime(2025, 6, 1, 12, 0, 0)
-        conn = search.make_connection()
-        unique = min(args.docs, args.unique)
-        start = time.perf_counter()
-        for first in range(0, unique, 500):
-            batch = [_doc(i, rng, orgs, now) for i in range(first, min(unique, first + 500))]
-            conn.add(docs=batch, commit=False)
-        conn.commit()
-        load = time.perf_counter() - start
-        print("Engine add(): %d distinct documents in %.1f s (%.0f docs/s)"
-              % (unique, load, unique / load))
-        _replicate(model.Session, unique, args.docs)
-        model.Session.execute(_text("ANALYZE collectivites_search_doc"))
-        model.Session.commit()
+        if not args.skip_rebuild:
+            _bench_rebuild(args.datasets, sysadmin, search, model, factories, helpers)
+        if not args.skip_load:
+            orgs = [
+                factories.Organization(name=f"commune-{k:02d}", title=f"Commune de {c}")
+                for k, c in enumerate(COMMUNES)
+            ]
+            for theme in THEMES:
+                factories.Group(name=theme, title=theme.capitalize())
+            _load(args.docs, args.unique, orgs, search, model)
+    _bench_queries(app, args.docs, args.repeat)
 
+
+def _load(total: int, unique: int, orgs: list[dict], search: Any, model: Any) -> None:
+    rng = random.Random(42)
+    now = datetime(2025, 6, 1, 12, 0, 0)
+    conn = search.make_connection()
+    unique = min(total, unique)
+    start = time.perf_counter()
+    for first in range(0, unique, 500):
+        batch = [
+            _doc(i, rng, orgs, now) for i in range(first, min(unique, first + 500))
+        ]
+        conn.add(docs=batch, commit=False)
+    conn.commit()
+    load = time.perf_counter() - start
+    print(
+        f"Engine add(): {unique} distinct documents in {load:.1f} s "
+        f"({unique / load:.0f} docs/s)"
+    )
+    _replicate(model.Session, unique, total)
+    model.Session.execute(_text("ANALYZE collectivites_search_doc"))
+    model.Session.commit()
+
+
+def _bench_queries(app: Any, total: int, repeat: int) -> None:
     client = app.test_client()
     facets = json.dumps(["organization", "groups", "tags", "res_format", "license_id"])
     words = [
@@ -326,23 +361,20 @@ def main() -> None:
             "include_private": "true",
         },
         "(c) 3 fq + facets": lambda k: {
-            "fq": 'organization:"commune-%02d" groups:"%s" res_format:"%s"'
-            % (k % 20, THEMES[k % 13], FORMATS[k % 3]),
+            "fq": f'organization:"commune-{k % 20:02d}" groups:"{THEMES[k % 13]}" '
+            f'res_format:"{FORMATS[k % 3]}"',
             "facet.field": facets,
             "rows": 20,
             "include_private": "true",
         },
         "(d) start=10000": lambda k: {"start": 10000 + k, "rows": 20},
     }
-    print(
-        "package_search via GET /api/3/action/package_search (%d documents):"
-        % args.docs
-    )
+    print(f"package_search via GET /api/3/action/package_search ({total} documents):")
     for label, params in cases.items():
         for k in range(5):  # warm-up
             client.get("/api/3/action/package_search", query_string=params(k))
         samples = []
-        for k in range(args.repeat):
+        for k in range(repeat):
             t0 = time.perf_counter()
             resp = client.get("/api/3/action/package_search", query_string=params(k))
             samples.append((time.perf_counter() - t0) * 1000)
@@ -350,67 +382,78 @@ def main() -> None:
         count = resp.json["result"]["count"]
         p50, p95 = _percentiles(samples)
         print(
-            "  %-22s p50 %7.1f ms   p95 %7.1f ms   (n=%d, last count=%d)"
-            % (label, p50, p95, len(samples), count)
+            f"  {label:<22} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   "
+            f"(n={len(samples)}, last count={count})"
         )
 
-    with app.test_request_context():
-        search.clear_all()
-        model.Session.commit()
-        user = factories.User()
-        org = factories.Organization(user=user)
-        rng = random.Random(7)
-        for i in range(args.datasets):
-            doc = _doc(i, rng, [org], datetime(2025, 6, 1))
-            helpers.call_action(
-                "package_create",
-                context={"user": sysadmin["name"], "ignore_auth": True},
-                name="bench-%d" % i,
-                title=doc["title"],
-                notes=doc["notes"],
-                owner_org=org["id"],
-                license_id=doc["license_id"],
-                tags=[{"name": t} for t in doc["tags"]],
-                resources=[
-                    {"url": u, "format": f, "name": n}
-                    for u, f, n in zip(
-                        doc["res_url"], doc["res_format"], doc["res_name"], strict=False
-                    )
-                ],
-            )
-        search.clear_all()
-        model.Session.commit()
-        t0 = time.perf_counter()
-        search.rebuild(defer_commit=True, quiet=True)
-        search.commit()
-        elapsed = time.perf_counter() - t0
-        total = search.make_connection().search(q="*:*", rows=0).hits
-        print(
-            "search-index rebuild: %d datasets in %.1f s = %.0f datasets/s (indexed: %d)"
-            % (args.datasets, elapsed, args.datasets / elapsed, total)
+
+def _bench_rebuild(
+    n: int, sysadmin: dict, search: Any, model: Any, factories: Any, helpers: Any
+) -> None:
+    """Create ``n`` real datasets, then time a full ``search-index rebuild``."""
+    user = factories.User()
+    org = factories.Organization(user=user)
+    rng = random.Random(7)
+    for i in range(n):
+        doc = _doc(i, rng, [org], datetime(2025, 6, 1))
+        helpers.call_action(
+            "package_create",
+            context={"user": sysadmin["name"], "ignore_auth": True},
+            name=f"bench-{i}",
+            title=doc["title"],
+            notes=doc["notes"],
+            owner_org=org["id"],
+            license_id=doc["license_id"],
+            tags=[{"name": t} for t in doc["tags"]],
+            resources=[
+                {"url": u, "format": f, "name": nm}
+                for u, f, nm in zip(
+                    doc["res_url"], doc["res_format"], doc["res_name"], strict=True
+                )
+            ],
         )
+    search.clear_all()
+    model.Session.commit()
+    t0 = time.perf_counter()
+    search.rebuild(defer_commit=True, quiet=True)
+    search.commit()
+    elapsed = time.perf_counter() - t0
+    total = search.make_connection().search(q="*:*", rows=0).hits
+    print(
+        f"search-index rebuild: {n} datasets in {elapsed:.1f} s "
+        f"= {n / elapsed:.0f} datasets/s (indexed: {total})"
+    )
 
 
 def _replicate(session: Any, unique: int, total: int) -> None:
     """Grow the index to ``total`` documents by copying the distinct ones in SQL
     (new id, name, index_id and modification date; same text and facets)."""
     copy = 1
-    while session.execute(_text("SELECT count(*) FROM collectivites_search_doc")).scalar() < total:
-        session.execute(_text(
-            """
-            INSERT INTO collectivites_search_doc (index_id, site_id, stored, strings, tsv, hot)
+    while (
+        session.execute(_text("SELECT count(*) FROM collectivites_search_doc")).scalar()
+        < total
+    ):
+        session.execute(
+            _text(
+                """
+            INSERT INTO collectivites_search_doc
+                (index_id, site_id, stored, strings, tsv, hot)
             SELECT md5(index_id || :copy), site_id,
-                   stored || jsonb_build_object('id', stored->>'id' || '-' || :copy,
-                                                'name', stored->>'name' || '-' || :copy),
+                   stored || jsonb_build_object(
+                       'id', stored->>'id' || '-' || :copy,
+                       'name', stored->>'name' || '-' || :copy),
                    strings, tsv,
                    hot || jsonb_build_object('metadata_modified', jsonb_build_array(
                        to_char(((hot->'metadata_modified'->>0)::timestamptz
                                 - make_interval(days => :days)) AT TIME ZONE 'UTC',
                                'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
             FROM collectivites_search_doc
-            WHERE seq IN (SELECT seq FROM collectivites_search_doc ORDER BY seq LIMIT :n)
-            """), {"copy": str(copy), "days": copy,
-                "n": min(unique, total - unique * copy)})
+            WHERE seq IN (
+                SELECT seq FROM collectivites_search_doc ORDER BY seq LIMIT :n)
+            """
+            ),
+            {"copy": str(copy), "days": copy, "n": min(unique, total - unique * copy)},
+        )
         copy += 1
     session.commit()
 

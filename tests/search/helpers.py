@@ -28,8 +28,8 @@ def doc(name: str, **fields: Any) -> dict[str, Any]:
         "state": "active",
         "capacity": "public",
         "permission_labels": ["public"],
-        "metadata_created": "2024-01-01T00:00:%02d.000000Z" % (n % 60),
-        "metadata_modified": "2024-01-01T00:00:%02d.000000Z" % (n % 60),
+        "metadata_created": f"2024-01-01T00:00:{n % 60:02d}.000000Z",
+        "metadata_modified": f"2024-01-01T00:00:{n % 60:02d}.000000Z",
         "data_dict": "{}",
         "validated_data_dict": "{}",
     }

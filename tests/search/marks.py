@@ -10,12 +10,21 @@ from __future__ import annotations
 
 import pytest
 
-PLUGINS = (
-    "collectivites_search collectivites scheming_datasets scheming_organizations dcat harvest"
+PLUGINS = " ".join(
+    [
+        "collectivites_search",
+        "collectivites",
+        "scheming_datasets",
+        "scheming_organizations",
+        "dcat",
+        "harvest",
+    ]
 )
 # Pages rendered with CKAN's own templates (the project's templates need the
 # helpers of the other rooms' plugins).
-CORE_PAGE_PLUGINS = "collectivites_search scheming_datasets scheming_organizations harvest"
+CORE_PAGE_PLUGINS = (
+    "collectivites_search scheming_datasets scheming_organizations harvest"
+)
 
 
 def search_marks(plugins: str = PLUGINS) -> list:

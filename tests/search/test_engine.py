@@ -1,10 +1,10 @@
 """Engine selection: PostgreSQL behind CKAN's Solr seam, or CKAN's Solr untouched."""
+
 from __future__ import annotations
 
+import ckan.lib.search as search
 import pysolr
 import pytest
-
-import ckan.lib.search as search
 from ckan.lib.search.common import make_connection
 
 from ckanext.opendata_collectivites.search import engine
@@ -14,7 +14,9 @@ from ckanext.opendata_collectivites.search.connection import PostgresSolr
 @pytest.fixture
 def restore_engine():
     yield
-    engine.configure({engine.ENGINE_OPTION: "postgresql", "solr_url": engine.PLACEHOLDER_URL})
+    engine.configure(
+        {engine.ENGINE_OPTION: "postgresql", "solr_url": engine.PLACEHOLDER_URL}
+    )
 
 
 def test_postgresql_engine_is_behind_make_connection():
@@ -28,9 +30,12 @@ def test_schema_check_does_not_contact_solr():
 
 
 def test_solr_engine_leaves_ckan_solr_path(restore_engine):
-    engine.configure({engine.ENGINE_OPTION: "solr", "solr_url": "http://127.0.0.1:1/solr"})
+    engine.configure(
+        {engine.ENGINE_OPTION: "solr", "solr_url": "http://127.0.0.1:1/solr"}
+    )
     conn = make_connection()
-    assert type(conn) is engine._REAL_SOLR
+    assert isinstance(conn, engine._REAL_SOLR)
+    assert not isinstance(conn, PostgresSolr)
     with pytest.raises(pysolr.SolrError):  # a real HTTP attempt, refused
         conn.search(q="*:*")
 

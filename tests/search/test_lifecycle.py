@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import event
-
 import ckan.lib.search as search
 import ckan.model as model
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
+import pytest
 from ckan.cli.cli import ckan as ckan_cli
+from sqlalchemy import event
 
 from tests.search.marks import SEARCH_MARKS
 
@@ -60,7 +59,7 @@ def test_package_show_uses_the_index_as_cache():
 
 
 def test_cli_rebuild_check_show_clear(cli):
-    datasets = [factories.Dataset(title="Jeu %d" % k) for k in range(3)]
+    datasets = [factories.Dataset(title=f"Jeu {k}") for k in range(3)]
     search.clear_all()
     assert _count() == 0
     result = cli.invoke(ckan_cli, ["search-index", "rebuild"])

@@ -19,15 +19,15 @@ def corpus():
     for k in range(30):
         docs.append(
             doc(
-                "jeu-%02d" % k,
-                title="Jeu %02d" % (29 - k),
-                title_string="Jeu %02d" % (29 - k),
-                tags=["t%d" % (k % 3), "commun"],
-                organization="org-%d" % (k % 4),
+                f"jeu-{k:02d}",
+                title=f"Jeu {29 - k:02d}",
+                title_string=f"Jeu {29 - k:02d}",
+                tags=[f"t{k % 3}", "commun"],
+                organization=f"org-{k % 4}",
                 res_format=["CSV"] if k % 2 else ["PDF", "CSV"],
                 views_recent=k % 5,
-                notes="Description %d" % k,
-                metadata_modified="2024-01-01T00:00:%02d.123456Z" % k,
+                notes=f"Description {k}",
+                metadata_modified=f"2024-01-01T00:00:{k:02d}.123456Z",
             )
         )
     index(*docs)

@@ -146,7 +146,9 @@ def analyse_word(word: str, ftype: str, index: bool) -> tuple[int, tuple[Token, 
     parts = [p for p, _ in split_word(word)]
     tokens = [Token(_forms(part, ftype), k) for k, part in enumerate(parts)]
     if index:
-        tokens.extend(Token(_forms(joined, ftype), offset) for offset, joined in _runs(parts))
+        tokens.extend(
+            Token(_forms(joined, ftype), offset) for offset, joined in _runs(parts)
+        )
     return len(parts), tuple(tokens)
 
 

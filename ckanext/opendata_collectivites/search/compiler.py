@@ -20,11 +20,13 @@ PRESENT = "__present__"
 class Params:
     """Collects bound parameters, handing out ``:p<n>`` placeholders."""
 
-    def __init__(self) -> None:
+    def __init__(self, start: int = 0) -> None:
         self.values: dict[str, Any] = {}
+        self.next = start
 
     def add(self, value: Any) -> str:
-        name = f"p{len(self.values)}"
+        name = f"p{self.next}"
+        self.next += 1
         self.values[name] = value
         return ":" + name
 
@@ -244,12 +246,14 @@ class Compiler:
             else:
                 ors.append(self.condition(tree.Term(f, node.value, node.phrase)))
         if queries:
-            ors.insert(0, f"d.tsv @@ CAST({self.p.add(' | '.join(queries))} AS tsquery)")
+            ors.insert(
+                0, f"d.tsv @@ CAST({self.p.add(' | '.join(queries))} AS tsquery)"
+            )
         return "(" + " OR ".join(ors) + ")" if ors else "FALSE"
 
     # -- scoring -------------------------------------------------------------
     def score(self, node: tree.Node) -> str:
-        """A relevance expression: per dismax clause, best field boost + tie × others."""
+        """Relevance: per dismax clause, the best field boost + tie × the others."""
         terms: list[str] = []
         self._collect_scores(node, terms)
         return " + ".join(terms) if terms else "1.0"

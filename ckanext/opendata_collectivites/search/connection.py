@@ -18,7 +18,7 @@ from psycopg2.extras import execute_values
 from sqlalchemy import event, text
 from sqlalchemy import exc as sa_exc
 
-from ckanext.opendata_collectivites.search import querying, writer
+from ckanext.opendata_collectivites.search import cache, querying, writer
 from ckanext.opendata_collectivites.search.compiler import Compiler, Params
 from ckanext.opendata_collectivites.search.parser import parse_lucene
 
@@ -26,8 +26,8 @@ log = logging.getLogger(__name__)
 TABLE = querying.TABLE
 _COMMITTING = "collectivites_search_committing"
 
-_UPSERT = (
-    f"INSERT INTO {TABLE} (index_id, site_id, stored, strings, tsv, hot) VALUES %s "
+_UPSERT = (  # noqa: S608 (constant table name; rows go through execute_values)
+    f"INSERT INTO {TABLE} (index_id, site_id, stored, strings, tsv, hot) VALUES %s "  # noqa: S608
     "ON CONFLICT (index_id) DO UPDATE SET site_id = EXCLUDED.site_id, "
     "stored = EXCLUDED.stored, strings = EXCLUDED.strings, tsv = EXCLUDED.tsv, "
     "hot = EXCLUDED.hot, "
@@ -65,6 +65,8 @@ def listen_session_events() -> None:
         event.listen(target, "after_commit", _unmark)
         event.listen(target, "after_rollback", _unmark)
         event.listen(target, "after_soft_rollback", _unmark)
+        event.listen(target, "after_commit", cache.after_commit)
+        event.listen(target, "after_rollback", cache.after_rollback)
     _listening = True
 
 
@@ -129,9 +131,15 @@ class PostgresSolr:
         # the last version of a document wins, as in Solr
         rows = {row.index_id: row for row in map(writer.build_row, docs)}
         if rows:
+            cache.mark_dirty(session)
             cursor = session.connection().connection.cursor()
-            execute_values(cursor, _UPSERT, list(rows.values()), template=_UPSERT_ROW,
-                           page_size=500)
+            execute_values(
+                cursor,
+                _UPSERT,
+                list(rows.values()),
+                template=_UPSERT_ROW,
+                page_size=500,
+            )
         if commit:
             self._commit()
         return ""
@@ -147,15 +155,19 @@ class PostgresSolr:
         if id is None and q is None:
             raise ValueError('You must specify "id" or "q".')
         session = _session()
+        cache.mark_dirty(session)
         if id is not None:
             ids = [str(i) for i in (id if isinstance(id, (list, tuple)) else [id])]
             session.execute(
-                text(f"DELETE FROM {TABLE} WHERE index_id = ANY(:ids)"), {"ids": ids}
+                text(f"DELETE FROM {TABLE} WHERE index_id = ANY(:ids)"),  # noqa: S608
+                {"ids": ids},
             )
         if q is not None:
             params = Params()
             cond = Compiler(params).condition(parse_lucene(str(q), "text", "OR"))
-            session.execute(text(f"DELETE FROM {TABLE} d WHERE {cond}"), params.values)
+            # the condition is compiled SQL with bound parameters only
+            delete = text(f"DELETE FROM {TABLE} d WHERE {cond}")  # noqa: S608
+            session.execute(delete, params.values)
         if commit:
             self._commit()
         return ""

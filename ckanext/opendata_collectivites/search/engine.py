@@ -30,12 +30,16 @@ def active_engine() -> str | None:
     return _state["engine"]
 
 
-def _solr_factory(url: str, *args: Any, **kwargs: Any) -> Any:
-    if _state["engine"] == "postgresql":
-        from ckanext.opendata_collectivites.search.connection import PostgresSolr
+class _SolrDispatcher(_REAL_SOLR):  # type: ignore[misc, valid-type]
+    """Stands in for ``pysolr.Solr``: a PostgreSQL connection when the engine is
+    ``postgresql``, otherwise the real Solr client (this class is a subclass)."""
 
-        return PostgresSolr(url, *args, **kwargs)
-    return _REAL_SOLR(url, *args, **kwargs)
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if _state["engine"] == "postgresql":
+            from ckanext.opendata_collectivites.search.connection import PostgresSolr
+
+            return PostgresSolr(*args, **kwargs)
+        return super().__new__(cls)
 
 
 def _check_schema_version(schema_file: str | None = None) -> bool:
@@ -53,8 +57,8 @@ def _install(config: Any) -> None:
 
     from ckanext.opendata_collectivites.search import connection, model
 
-    pysolr.Solr = _solr_factory  # type: ignore[misc, assignment]
-    common.Solr = _solr_factory  # type: ignore[attr-defined]
+    pysolr.Solr = _SolrDispatcher  # type: ignore[misc]
+    common.Solr = _SolrDispatcher  # type: ignore[attr-defined]
     _state["check"] = search.check_solr_schema_version
     search.check_solr_schema_version = _check_schema_version
     connection.listen_session_events()

@@ -35,6 +35,10 @@ DDL = (
     "ADD COLUMN IF NOT EXISTS hot jsonb NOT NULL DEFAULT '{}'::jsonb",
     "CREATE INDEX IF NOT EXISTS collectivites_search_doc_hot_idx "
     "ON collectivites_search_doc USING gin (hot jsonb_path_ops)",
+    "CREATE SEQUENCE IF NOT EXISTS collectivites_search_generation",  # cs0003
+    "CREATE INDEX IF NOT EXISTS collectivites_search_doc_modified_idx "
+    "ON collectivites_search_doc "
+    "((((hot -> 'metadata_modified') ->> 0) COLLATE \"C\") DESC NULLS LAST, seq)",
     """DO $$ BEGIN
         ALTER TABLE collectivites_search_doc
             ALTER COLUMN tsv SET COMPRESSION lz4,

@@ -92,7 +92,7 @@ class LuceneParser:
     def _query(self, field: str, depth: int) -> tree.Node:
         if depth > MAX_DEPTH:
             raise query_error(
-                "Search query nested too deeply: at most %(max)s levels of parentheses.",
+                "Search query nested too deeply: at most %(max)s levels of parentheses.",  # noqa: E501
                 max=MAX_DEPTH,
             )
         clauses: list[list] = []  # [occur, node]
@@ -329,7 +329,7 @@ _QF_ITEM = re.compile(r"^([^\s^]+)(?:\^([0-9.]+))?$")
 
 
 def parse_qf(qf: str) -> tuple[tuple[str, float], ...]:
-    """``"name^4 title^4 text"`` → ``(("name", 4.0), ("title", 4.0), ("text", 1.0))``."""
+    """``"name^4 title^4 text"`` → ``(("name", 4.0), ("title", 4.0), ("text", 1.0))``."""  # noqa: E501
     fields = []
     for item in (qf or "").split():
         m = _QF_ITEM.match(item)
@@ -385,7 +385,7 @@ def parse_dismax(text: str, qf: str, mm: str = "100%", tie: float = 0.1) -> tree
             value = word[1:] if sign else word
             if sign and value[0] in "+-":
                 raise query_error(
-                    "Invalid search query %(query)r: %(problem)s (at character %(pos)s).",
+                    "Invalid search query %(query)r: %(problem)s (at character %(pos)s).",  # noqa: E501
                     query=text[:200],
                     problem=translate("an operator must be followed by a term"),
                     pos=m.start() + 2,

@@ -9,7 +9,13 @@ from typing import Any
 
 from sqlalchemy import text
 
-from ckanext.opendata_collectivites.search import localparams, parser, schema, tree
+from ckanext.opendata_collectivites.search import (
+    cache,
+    localparams,
+    parser,
+    schema,
+    tree,
+)
 from ckanext.opendata_collectivites.search.compiler import Compiler, Params, column_of
 from ckanext.opendata_collectivites.search.errors import query_error, sort_error
 
@@ -18,6 +24,12 @@ MAX_ROWS = 100000
 MAX_START = 1000000
 MAX_FACET_FIELDS = 50
 MAX_SORT_KEYS = 10
+WORK_MEM = "64MB"
+# Sort keys with a btree index (migration cs0003): literal expressions, so
+# that the planner can match them to the index.
+INDEXED_SORTS = {
+    "metadata_modified": "((d.hot -> 'metadata_modified') ->> 0) COLLATE \"C\"",
+}
 
 
 def _int(params: dict[str, Any], key: str, default: int) -> int:
@@ -109,6 +121,8 @@ def sort_expression(name: str, p: Params) -> str:
         raise query_error(
             "Cannot sort on the multi-valued field %(field)s.", field=name
         )
+    if name in INDEXED_SORTS:
+        return INDEXED_SORTS[name]
     if f.type in (schema.INT, schema.FLOAT):
         return f"({column_of(name)} -> {p.add(name)} -> 0)"
     if f.type in schema.ANALYSED or f.type == schema.NONE:
@@ -130,14 +144,14 @@ def _facet_sql(count: int, limit: int, mincount: int, sort: str, p: Params) -> s
     """All facet counts in one pass over ``hits`` (columns ``f0``..``f<count-1>``),
     ranked per field by count then value (or by value), cut at ``limit``."""
     values = " UNION ALL ".join(
-        f"SELECT {k} AS k, jsonb_array_elements_text(f{k}) AS v FROM hits"
+        f"SELECT {k} AS k, jsonb_array_elements_text(f{k}) AS v FROM hits"  # noqa: S608
         f" WHERE jsonb_typeof(f{k}) = 'array'"
         for k in range(count)
     )
     order = 'count(*) DESC, v COLLATE "C"' if sort == "count" else 'v COLLATE "C"'
     cut = "" if limit < 0 else f"WHERE rn <= {p.add(limit)}"
-    return (
-        f"(SELECT k + 2, v, n, NULL, NULL FROM (SELECT k, v, count(*) AS n, "
+    return (  # noqa: S608 (placeholders and generated SQL only)
+        f"(SELECT k + 2, v, n FROM (SELECT k, v, count(*) AS n, "  # noqa: S608
         f"row_number() OVER (PARTITION BY k ORDER BY {order}) AS rn "
         f"FROM ({values}) u GROUP BY k, v HAVING count(*) >= {p.add(max(mincount, 1))}"
         f") ranked {cut} ORDER BY k, rn)"
@@ -159,7 +173,13 @@ def projection(fl: Any) -> tuple[list[str] | None, bool]:
 def run(
     session: Any, q: Any, params: dict[str, Any], site_filter: bool = False
 ) -> dict:
-    """Execute a search; return a Solr-shaped JSON response dict."""
+    """Execute a search; return a Solr-shaped JSON response dict.
+
+    Two statements: the hit count and facet counts in one pass over the hits,
+    then the requested page (which an index serves for the default
+    ``metadata_modified`` order).  Each result is cached separately (see
+    :mod:`.cache`), so paging through a large result counts it only once.
+    """
     default_op = str(params.get("q.op") or "OR").upper()
     query = parse_query(q, params, default_op)
     filters = [
@@ -174,15 +194,7 @@ def run(
     conds = [comp.condition(query.node)] + [comp.condition(n) for n in filters]
     where = " AND ".join(c for c in conds if c != "TRUE") or "TRUE"
     score = comp.score(query.node) if query.scored else "1.0"
-
-    order_cols, order_by = [], []
-    for k, (name, direction) in enumerate(sorts):
-        if name == "score":
-            order_by.append(f"score {direction}")
-            continue
-        order_cols.append("%s AS s%d" % (sort_expression(name, p), k))
-        order_by.append("s%d %s NULLS LAST" % (k, direction))
-    order_by.append("seq ASC")
+    where_values = dict(p.values)  # the condition's and the score's parameters
 
     facet_on = _truthy(params.get("facet", "false"))
     facet_fields = (
@@ -198,38 +210,48 @@ def run(
         params.get("facet.sort") or ("count" if facet_limit > 0 else "index")
     )
 
-    cols = ["d.seq", f"{score} AS score"] + order_cols
-    cols += [
-        "%s AS f%d" % (_facet_source(name, p), k) for k, name in enumerate(facet_fields)
-    ]
-    parts = [
-        "SELECT 0 AS kind, NULL::text AS key, count(*) AS n, NULL::bigint AS seq, "
-        "NULL::float8 AS score FROM hits"
-    ]
-    if rows > 0:
-        parts.append(
-            "(SELECT 1, NULL, NULL, seq, score FROM hits ORDER BY {} LIMIT {} OFFSET {})".format(
-                ", ".join(order_by), p.add(rows), p.add(start)
-            )
-        )
+    # 1. count and facets
+    fp = Params(start=p.next)
+    fp.values.update(where_values)
+    cols = [f"{_facet_source(name, fp)} AS f{k}" for k, name in enumerate(facet_fields)]
+    parts = ["SELECT 0 AS kind, NULL::text AS key, count(*) AS n FROM hits"]
     if facet_fields and facet_limit != 0:
-        parts.append(_facet_sql(len(facet_fields), facet_limit, facet_mincount,
-                                facet_sort, p))
-    sql = "WITH hits AS MATERIALIZED (SELECT {} FROM {} d WHERE {}) {}".format(
-        ", ".join(cols), TABLE, where, " UNION ALL ".join(parts)
+        parts.append(
+            _facet_sql(len(facet_fields), facet_limit, facet_mincount, facet_sort, fp)
+        )
+    # Only placeholders and SQL generated by the compiler are interpolated:
+    # every value of the request is a bound parameter.
+    count_sql = "WITH hits AS MATERIALIZED (SELECT {} FROM {} d WHERE {}) {}".format(  # noqa: S608
+        ", ".join(cols) or "1 AS one", TABLE, where, " UNION ALL ".join(parts)
     )
-    result = session.execute(text(sql), p.values).fetchall()
-
+    counted = _cached(session, count_sql, fp.values)
     hits = 0
-    page: list[tuple[int, float]] = []
     facets: dict[str, list[Any]] = {name: [] for name in facet_fields}
-    for kind, key, n, seq, sc in result:
+    for kind, key, n in counted:
         if kind == 0:
             hits = n
-        elif kind == 1:
-            page.append((seq, sc))
         else:
             facets[facet_fields[kind - 2]].extend([key, n])
+
+    # 2. the page
+    page: list[tuple[int, float]] = []
+    if rows > 0 and start < hits:
+        pp = Params(start=p.next)
+        pp.values.update(where_values)
+        order_by = []
+        for name, direction in sorts:
+            if name == "score":
+                if query.scored:  # a constant score does not order anything
+                    order_by.append(f"score {direction}")
+                continue
+            order_by.append(f"{sort_expression(name, pp)} {direction} NULLS LAST")
+        order_by.append("d.seq ASC")
+        page_sql = (
+            f"SELECT d.seq, {score} AS score FROM {TABLE} d WHERE {where} "  # noqa: S608
+            f"ORDER BY {', '.join(order_by)} "
+            f"LIMIT {pp.add(rows)} OFFSET {pp.add(start)}"
+        )
+        page = [(seq, sc) for seq, sc in _cached(session, page_sql, pp.values)]
 
     docs = fetch_docs(session, page, params.get("fl"))
     response: dict[str, Any] = {
@@ -241,12 +263,25 @@ def run(
     return response
 
 
+def _cached(session: Any, sql: str, values: dict[str, Any]) -> list:
+    cache_key = cache.key(session, sql, values)
+    result = cache.get(cache_key)
+    if result is None:
+        # large hit sets sort and aggregate in memory rather than on disk
+        session.execute(
+            text("SELECT set_config('work_mem', :wm, true)"), {"wm": WORK_MEM}
+        )
+        result = [tuple(row) for row in session.execute(text(sql), values)]
+        cache.put(cache_key, result)
+    return result
+
+
 def fetch_docs(session: Any, page: list[tuple[int, float]], fl: Any) -> list[dict]:
     if not page:
         return []
     names, want_score = projection(fl)
     rows = session.execute(
-        text(f"SELECT seq, stored FROM {TABLE} WHERE seq = ANY(:seqs)"),
+        text(f"SELECT seq, stored FROM {TABLE} WHERE seq = ANY(:seqs)"),  # noqa: S608
         {"seqs": [seq for seq, _ in page]},
     ).fetchall()
     by_seq = {seq: stored for seq, stored in rows}

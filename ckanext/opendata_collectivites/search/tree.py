@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 MUST, SHOULD, MUST_NOT = "must", "should", "must_not"
 
@@ -55,7 +54,7 @@ class Range:
 
 @dataclass(frozen=True)
 class Bool:
-    """Lucene BooleanQuery: ``(occur, node)`` clauses; ``min_should`` for dismax ``mm``."""
+    """Lucene BooleanQuery of ``(occur, node)`` clauses (``min_should``: dismax mm)."""
 
     clauses: tuple[tuple[str, Node], ...]
     min_should: int = 0
@@ -80,4 +79,4 @@ class Query:
     extra: dict = field(default_factory=dict)
 
 
-Node = Union[MatchAll, MatchNone, Term, Wildcard, Exists, Range, Bool, DisMax]
+Node = MatchAll | MatchNone | Term | Wildcard | Exists | Range | Bool | DisMax

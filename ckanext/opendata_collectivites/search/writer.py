@@ -87,7 +87,8 @@ class _Builder:
             return dates.parse(value)
         except dates.DateError:
             raise pysolr.SolrError(
-                f"ERROR: Error adding field '{name}'='{value}' msg=Invalid Date String:'{value}'"
+                f"ERROR: Error adding field '{name}'='{value}' "
+                f"msg=Invalid Date String:'{value}'"
             ) from None
 
     def _stored_form(self, f: schema.Field, value: Any) -> Any:
@@ -108,7 +109,8 @@ class _Builder:
                 for lex in quoted:
                     positions = lexemes[lex]
                     if not positions or (
-                        positions[-1] != at and len(positions) < MAX_POSITIONS_PER_LEXEME
+                        positions[-1] != at
+                        and len(positions) < MAX_POSITIONS_PER_LEXEME
                     ):
                         positions.append(at)
             pos += width

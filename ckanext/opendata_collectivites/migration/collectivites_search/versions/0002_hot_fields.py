@@ -4,6 +4,7 @@ Revision ID: cs0002
 Revises: cs0001
 Create Date: 2026-11-22
 """
+
 from alembic import op
 
 revision = "cs0002"
@@ -35,7 +36,6 @@ def upgrade() -> None:
         "CREATE INDEX IF NOT EXISTS collectivites_search_doc_hot_idx "
         "ON collectivites_search_doc USING gin (hot jsonb_path_ops)"
     )
-
 
     # lz4 decompresses several times faster than pglz (PostgreSQL >= 14 built
     # with lz4); the large columns are read for every text-query candidate.
