@@ -309,6 +309,11 @@ def main() -> None:
                 factories.Group(name=theme, title=theme.capitalize())
             _load(args.docs, args.unique, orgs, search, model)
     _bench_queries(app, args.docs, args.repeat)
+    load1, load5, _ = os.getloadavg()
+    print(
+        f"(cache_size={args.cache_size}; {os.cpu_count()} CPUs, "
+        f"load average {load1:.1f} / {load5:.1f} during the run)"
+    )
 
 
 def _load(total: int, unique: int, orgs: list[dict], search: Any, model: Any) -> None:
