@@ -92,37 +92,34 @@ def _char_class(c: str) -> int:
     return 0
 
 
-def split_word(word: str) -> list[tuple[str, bool]]:
-    """Word-delimiter parts of one whitespace token: ``[(part, joined_to_previous)]``.
-
-    ``joined`` tells whether the part directly follows the previous one inside
-    the same run (for catenation), i.e. only a case change separates them.
-    """
-    parts: list[tuple[str, bool]] = []
+def split_word(word: str) -> list[str]:
+    """Word-delimiter parts of one whitespace token: split on punctuation, on a
+    lower→upper case change and on letter/digit transitions."""
+    parts: list[str] = []
     current = ""
     prev = 0
     for c in word:
         cls = _char_class(c)
         if cls == 0:
             if current:
-                parts.append((current, False))
+                parts.append(current)
                 current = ""
             prev = 0
             continue
         if current:
             if (cls == 2) != (prev == 2):  # letter/digit transition
-                parts.append((current, False))
+                parts.append(current)
                 current = ""
             elif prev == 1 and cls == 3:  # lower → upper: "WiFi"
-                parts.append((current, False))
+                parts.append(current)
                 current = ""
             elif prev == 3 and cls == 1 and len(current) > 1:  # "XMLFile" → XML, File
-                parts.append((current[:-1], False))
+                parts.append(current[:-1])
                 current = current[-1]
         current += c
         prev = cls
     if current:
-        parts.append((current, False))
+        parts.append(current)
     return parts
 
 
@@ -143,7 +140,7 @@ def analyse_word(word: str, ftype: str, index: bool) -> tuple[int, tuple[Token, 
     """Tokens of one whitespace-delimited word, positions relative to it."""
     if word.isalpha() and (word.islower() or word[1:].islower()):
         return 1, (Token(_forms(word, ftype), 0),)
-    parts = [p for p, _ in split_word(word)]
+    parts = split_word(word)
     tokens = [Token(_forms(part, ftype), k) for k, part in enumerate(parts)]
     if index:
         tokens.extend(

@@ -150,8 +150,8 @@ class Compiler:
             tokens = analysis.split_word(analysis.prefix_form(prefix, f.type))
             if not tokens:
                 return "FALSE"
-            parts = [_alternatives(node.field, (t,)) for t, _ in tokens[:-1]]
-            parts.append(_alternatives(node.field, (tokens[-1][0],), prefix=True))
+            parts = [_alternatives(node.field, (t,)) for t in tokens[:-1]]
+            parts.append(_alternatives(node.field, (tokens[-1],), prefix=True))
             return "d.tsv @@ CAST({} AS tsquery)".format(self.p.add(" & ".join(parts)))
         like = "".join(
             "%" if c == "*" else "_" if c == "?" else "\\" + c if c in "%_\\" else c

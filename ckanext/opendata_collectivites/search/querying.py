@@ -170,9 +170,7 @@ def projection(fl: Any) -> tuple[list[str] | None, bool]:
     return names, want_score
 
 
-def run(
-    session: Any, q: Any, params: dict[str, Any], site_filter: bool = False
-) -> dict:
+def run(session: Any, q: Any, params: dict[str, Any]) -> dict:
     """Execute a search; return a Solr-shaped JSON response dict.
 
     Two statements: the hit count and facet counts in one pass over the hits,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 MUST, SHOULD, MUST_NOT = "must", "should", "must_not"
 
@@ -76,7 +76,6 @@ class Query:
 
     node: Node
     scored: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 Node = MatchAll | MatchNone | Term | Wildcard | Exists | Range | Bool | DisMax
