@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from ckanext.dcat.profiles import DCAT, DCT
 from rdflib import Graph
 from rdflib.namespace import RDF
-
-from ckanext.dcat.profiles import DCAT, DCT
 
 from .conftest import DCAT_AP_301, shacl
 
