@@ -109,3 +109,17 @@ def full_dataset(owner_org: str, **extra: Any) -> dict[str, Any]:
     }
     data.update(extra)
     return data
+
+
+@pytest.fixture
+def api(plugins, clean_db, clean_index, app):
+    user = factories.SysadminWithToken()
+    headers = {"Authorization": user["token"]}
+
+    def call(action: str, status: int = 200, **data: Any) -> dict[str, Any]:
+        resp = app.post(
+            f"/api/3/action/{action}", json=data, headers=headers, status=status
+        )
+        return resp.json
+
+    return call

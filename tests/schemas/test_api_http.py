@@ -5,23 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from ckan.tests import factories
 
 from tests.schemas.conftest import DELIBERATIONS, ORGS, full_dataset
-
-
-@pytest.fixture
-def api(plugins, clean_db, clean_index, app):
-    user = factories.SysadminWithToken()
-    headers = {"Authorization": user["token"]}
-
-    def call(action: str, status: int = 200, **data: Any) -> dict[str, Any]:
-        resp = app.post(
-            f"/api/3/action/{action}", json=data, headers=headers, status=status
-        )
-        return resp.json
-
-    return call
 
 
 def _org(api, name: str, status: int = 200, **extra: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 import ckan.plugins.toolkit as tk
 from stdnum.fr import siren as stdnum_siren
+from stdnum.fr import siret as stdnum_siret
 
 from ckanext.opendata_collectivites import vocabularies as voc
 
@@ -570,6 +571,39 @@ def collectivites_org_siren(key: Any, data: dict, errors: dict, context: Any) ->
         )
 
 
+def collectivites_org_siret(key: Any, data: dict, errors: dict, context: Any) -> None:
+    """SIRET of the collectivité's seat: 14 digits, Luhn-valid, within its SIREN."""
+    value = data.get(key)
+    if _empty(value):
+        return
+    label = _("SIRET")
+    compact = re.sub(r"[\s.\-]", "", str(value))
+    if not compact.isdigit() or len(compact) != 14:
+        errors[key].append(
+            _("{field}: expected 14 digits (SIREN + NIC), got “{value}”.").format(
+                field=label, value=value
+            )
+        )
+        return
+    if not stdnum_siret.is_valid(compact):
+        errors[key].append(
+            _(
+                "{field}: {value} is not a valid SIRET, its check digit (Luhn) is "
+                "wrong; check the number on annuaire-entreprises.data.gouv.fr."
+            ).format(field=label, value=compact)
+        )
+        return
+    siren = re.sub(r"\D", "", str(_org_value(data, key, "siren") or ""))
+    if siren and not compact.startswith(siren):
+        errors[key].append(
+            _("{field}: {value} does not belong to SIREN {siren}.").format(
+                field=label, value=compact, siren=siren
+            )
+        )
+        return
+    data[key] = compact
+
+
 def collectivites_population(key: Any, data: dict, errors: dict, context: Any) -> None:
     """Read-only: the population of the territory in the reference data."""
     territory = _org_territory(data, key)
@@ -660,6 +694,7 @@ def get_validators() -> dict[str, Callable[..., Any]]:
         "collectivites_epci_kind": collectivites_epci_kind,
         "collectivites_org_territory": collectivites_org_territory,
         "collectivites_org_siren": collectivites_org_siren,
+        "collectivites_org_siret": collectivites_org_siret,
         "collectivites_population": collectivites_population,
         "collectivites_opendata_obligation": collectivites_opendata_obligation,
         "collectivites_boolean_output": collectivites_boolean_output,
