@@ -256,3 +256,32 @@ def test_scdl_catalogue_csv_is_valid(app, portal):
     assert row["COUV_SPAT_MAILLE"] == "Communale"
     assert row["MOTS_CLES"] in ("deliberations;conseil", "conseil;deliberations")
     assert row["URL"].startswith("http://test.ckan.net/dataset/")
+
+
+def test_q_and_fq_filter_the_catalogue_and_paging_keeps_them(app, portal):
+    resp = app.get(
+        "/catalog.ttl", query_string={"fq": 'organization:"ville-de-rennes"'}
+    )
+    assert resp.status_code == 200
+    rennes = portal["orgs"]["rennes"]["name"]
+    resp = app.get("/catalog.ttl", query_string={"fq": f'organization:"{rennes}"'})
+    names = _dataset_names(_parse(resp))
+    assert names == {
+        portal["datasets"]["r1"]["id"],
+        portal["datasets"]["r2"]["id"],
+    } or (names == {"rennes-un", "rennes-deux"})
+    resp = app.get("/catalog.ttl", query_string={"q": "name:dept-un"})
+    assert len(_dataset_names(_parse(resp))) == 1
+    # Filters cannot reveal private or draft datasets.
+    resp = app.get(
+        "/catalog.ttl", query_string={"fq": "capacity:private OR state:draft"}
+    )
+    names = _dataset_names(_parse(resp))
+    assert not names & {"rennes-prive", "rennes-brouillon"}
+    for key in ("private", "draft"):
+        assert portal["datasets"][key]["id"] not in names
+
+
+def test_invalid_fq_is_a_clear_400(app, portal):
+    resp = app.get("/catalog.ttl", query_string={"fq": "title:(unclosed"}, status=400)
+    assert "Filtre de recherche invalide" in resp.get_data(as_text=True)

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.search.common import SearchError
 from dateutil.parser import parse as parse_date
 from flask import Blueprint, Response, request
 
@@ -71,31 +72,51 @@ def _page() -> int:
 
 
 def search_page(
-    owner_org: str | None, page: int, rows: int, modified_since: str | None
+    owner_org: str | None,
+    page: int,
+    rows: int,
+    modified_since: str | None,
+    q: str | None = None,
+    fq: str | None = None,
 ) -> dict[str, Any]:
-    """One page of public, active datasets, most recently modified first."""
-    fq = ["-dataset_type:harvest", "-dataset_type:showcase"]
+    """One page of public, active datasets, most recently modified first.
+
+    ``q`` and ``fq`` are the search filters stock ckanext-dcat accepts on its
+    catalogue endpoint (e.g. ``fq=tags:economie``); private and draft datasets
+    stay excluded whatever they say.
+    """
+    fq_list = ["-dataset_type:harvest", "-dataset_type:showcase"]
     if owner_org:
-        fq.append(f'owner_org:"{owner_org}"')
+        fq_list.append(f'owner_org:"{owner_org}"')
     if modified_since:
-        fq.append(f"metadata_modified:[{modified_since} TO NOW]")
-    return tk.get_action("package_search")(
-        {"ignore_auth": True},
-        {
-            "q": "*:*",
-            "fq_list": fq,
-            "rows": rows,
-            "start": rows * (page - 1),
-            "sort": "metadata_modified desc",
-            "include_private": False,
-            "include_drafts": False,
-        },
-    )
+        fq_list.append(f"metadata_modified:[{modified_since} TO NOW]")
+    data = {
+        "q": q or "*:*",
+        "fq_list": fq_list,
+        "rows": rows,
+        "start": rows * (page - 1),
+        "sort": "metadata_modified desc",
+        "include_private": False,
+        "include_drafts": False,
+    }
+    if fq:
+        data["fq"] = fq
+    try:
+        return tk.get_action("package_search")({"ignore_auth": True}, data)
+    except (SearchError, tk.ValidationError) as exc:
+        raise FeedError(
+            400,
+            tk._("Invalid search filter (q or fq): {error}").format(
+                error=getattr(exc, "error_summary", None) or exc
+            ),
+        ) from exc
 
 
 def _paging(count: int, page: int, rows: int) -> dict[str, Any]:
     base = _site_url() + request.path
-    params = {k: v for k, v in request.args.items() if k in ("modified_since",)}
+    params = {
+        k: v for k, v in request.args.items() if k in ("modified_since", "q", "fq")
+    }
 
     def url(n: int) -> str:
         return base + "?" + urlencode({**params, "page": n})
@@ -138,7 +159,14 @@ def render_catalog(_format: str, org: dict[str, Any] | None = None) -> Response:
     page = _page()
     since = _modified_since(request.args.get("modified_since"))
     rows = per_page()
-    result = search_page(org["id"] if org else None, page, rows, since)
+    result = search_page(
+        org["id"] if org else None,
+        page,
+        rows,
+        since,
+        q=request.args.get("q"),
+        fq=request.args.get("fq"),
+    )
     if page > 1 and result["count"] <= rows * (page - 1):
         raise FeedError(
             404, tk._("This page is beyond the last page of the catalogue.")
