@@ -4,7 +4,7 @@ helpers. Adapters read remote catalogues into records; they never write."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -129,3 +129,18 @@ def text(value: object) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value if v)
     return str(value).strip()
+
+
+def record_or_error(
+    convert: Callable[[], Record], guid: str, message: str
+) -> Record | RecordError:
+    """Run ``convert``; a malformed remote record becomes an error on that record only.
+
+    ``message`` is the platform's msgid, with ``%(id)s`` and ``%(error)s``.
+    """
+    try:
+        return convert()
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return RecordError(
+            guid, message, {"id": guid, "error": f"{type(exc).__name__}: {exc}"}
+        )

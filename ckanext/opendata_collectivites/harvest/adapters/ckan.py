@@ -18,12 +18,13 @@ from ckanext.opendata_collectivites.harvest.adapters.base import (
     PageGuard,
     as_list,
     base_url,
+    record_or_error,
     text,
 )
 from ckanext.opendata_collectivites.harvest.config import SourceConfig
 from ckanext.opendata_collectivites.harvest.errors import HarvestError, TransportError
 from ckanext.opendata_collectivites.harvest.http import HttpClient
-from ckanext.opendata_collectivites.harvest.record import Record, RecordError, Resource
+from ckanext.opendata_collectivites.harvest.record import Record, Resource
 
 MARKERS = ("/api/", "/dataset", "/organization")
 _ORG_IN_URL = re.compile(r"/organization/([\w\-]+)")
@@ -90,15 +91,11 @@ class CkanAdapter:
             for raw in items:
                 if isinstance(raw, dict) and raw.get("type") == "harvest":
                     continue
-                try:
-                    yield self.to_record(raw, root)
-                except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    guid = str(raw.get("id")) if isinstance(raw, dict) else "?"
-                    yield RecordError(
-                        guid,
-                        "Malformed CKAN dataset %(id)s: %(error)s",
-                        {"id": guid, "error": f"{type(exc).__name__}: {exc}"},
-                    )
+                yield record_or_error(
+                    lambda raw=raw: self.to_record(raw, root),
+                    str(raw.get("id")) if isinstance(raw, dict) else "?",
+                    "Malformed CKAN dataset %(id)s: %(error)s",
+                )
             start += len(items)
             if not items or start >= count:
                 return

@@ -18,12 +18,13 @@ from ckanext.opendata_collectivites.harvest.adapters.base import (
     as_list,
     base_url,
     html_to_text,
+    record_or_error,
     text,
 )
 from ckanext.opendata_collectivites.harvest.config import SourceConfig
 from ckanext.opendata_collectivites.harvest.errors import HarvestError, TransportError
 from ckanext.opendata_collectivites.harvest.http import HttpClient
-from ckanext.opendata_collectivites.harvest.record import Record, RecordError, Resource
+from ckanext.opendata_collectivites.harvest.record import Record, Resource
 
 MARKERS = ("/api/", "/explore")
 PATHS = {
@@ -72,15 +73,11 @@ class OdsAdapter:
         root = detected.api_url
         version = detected.version or "v2.1"
         for raw in self._listing(client, root, version, config):
-            try:
-                yield self.to_record(raw, root, version)
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                guid = _guid(raw) if isinstance(raw, dict) else ""
-                yield RecordError(
-                    guid or "?",
-                    "Malformed Opendatasoft dataset %(id)s: %(error)s",
-                    {"id": guid or "?", "error": f"{type(exc).__name__}: {exc}"},
-                )
+            yield record_or_error(
+                lambda raw=raw: self.to_record(raw, root, version),
+                (_guid(raw) if isinstance(raw, dict) else "") or "?",
+                "Malformed Opendatasoft dataset %(id)s: %(error)s",
+            )
 
     def _listing(
         self, client: HttpClient, root: str, version: str, config: SourceConfig

@@ -19,12 +19,13 @@ from ckanext.opendata_collectivites.harvest.adapters.base import (
     PageGuard,
     as_list,
     base_url,
+    record_or_error,
     text,
 )
 from ckanext.opendata_collectivites.harvest.config import SourceConfig
 from ckanext.opendata_collectivites.harvest.errors import HarvestError, TransportError
 from ckanext.opendata_collectivites.harvest.http import HttpClient
-from ckanext.opendata_collectivites.harvest.record import Record, RecordError, Resource
+from ckanext.opendata_collectivites.harvest.record import Record, Resource
 
 MARKERS = ("/api/1/", "/fr/organizations/", "/en/organizations/", "/organizations/")
 _ORG = re.compile(r"/organizations/([^/?#]+)")
@@ -82,15 +83,11 @@ class UdataAdapter:
                 [str(i.get("id")) if isinstance(i, dict) else "" for i in items]
             )
             for raw in items:
-                try:
-                    yield self.to_record(raw)
-                except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    guid = str(raw.get("id")) if isinstance(raw, dict) else "?"
-                    yield RecordError(
-                        guid,
-                        "Malformed udata dataset %(id)s: %(error)s",
-                        {"id": guid, "error": f"{type(exc).__name__}: {exc}"},
-                    )
+                yield record_or_error(
+                    lambda raw=raw: self.to_record(raw),
+                    str(raw.get("id")) if isinstance(raw, dict) else "?",
+                    "Malformed udata dataset %(id)s: %(error)s",
+                )
             read += len(items)
             page += 1
             if not items or read >= total or not data.get("next_page"):
