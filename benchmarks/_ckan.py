@@ -5,13 +5,15 @@ Usage from a benchmark: ``app = _ckan.boot()`` then run actions inside
 ``CKAN_SQLALCHEMY_URL`` (the Makefile's ``bench-db`` target creates
 ``ckan_bench``); never point a benchmark at a database you care about.
 """
+
 from __future__ import annotations
 
 import os
 import pathlib
 import statistics
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DEFAULT_DB = "postgresql://ckan:ckan@127.0.0.1:5432/ckan_bench"
@@ -43,4 +45,5 @@ def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
 def summary(samples: list[float]) -> str:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return f"p50 {statistics.median(ordered):7.1f} ms   p95 {p95:7.1f} ms   (n={len(ordered)})"
+    p50 = statistics.median(ordered)
+    return f"p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   (n={len(ordered)})"

@@ -6,6 +6,7 @@ Prints p50/p95 of package_create, package_show, package_search and
 organization_show through CKAN's action layer, first with CKAN's own
 ``find_system_plugins`` (the defect), then with ``compat.plugin_scan``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,7 +54,9 @@ def main() -> None:
                     "license_id": "lov2",
                     "frequency": "MONTHLY",
                     "territories": ["commune:35360"],
-                    "resources": [{"url": "https://example.org/a.csv", "format": "CSV"}],
+                    "resources": [
+                        {"url": "https://example.org/a.csv", "format": "CSV"}
+                    ],
                 },
             )
             created.append(pkg["id"])
@@ -83,7 +86,10 @@ def main() -> None:
 
         importlib.metadata.EntryPoint.load = counting_load  # type: ignore[method-assign]
         results: dict[str, dict[str, str]] = {}
-        modes = (("sans correctif", plugin_scan.revert), ("avec correctif", plugin_scan.apply))
+        modes = (
+            ("sans correctif", plugin_scan.revert),
+            ("avec correctif", plugin_scan.apply),
+        )
         # Alternate the two modes so that machine load affects both alike.
         for _ in range(2):
             for label, setup in modes:
@@ -94,7 +100,8 @@ def main() -> None:
                     samples = _ckan.timed(fn, args.repeat)
                     per_call = loads["n"] / args.repeat
                     results.setdefault(name, {})[label] = (
-                        f"{_ckan.summary(samples)}   {per_call:6.1f} EntryPoint.load/appel"
+                        f"{_ckan.summary(samples)}   "
+                        f"{per_call:6.1f} EntryPoint.load/appel"
                     )
         importlib.metadata.EntryPoint.load = original_load  # type: ignore[method-assign]
         plugin_scan.apply()

@@ -5,6 +5,7 @@ French msgstr) so that rooms never edit the same file. This script merges
 them into ``i18n/fr/LC_MESSAGES/ckanext-opendata_collectivites.po`` (shipped)
 and compiles the ``.mo`` files CKAN reads. Run by ``make install``.
 """
+
 from __future__ import annotations
 
 import pathlib
@@ -12,7 +13,9 @@ import sys
 
 import polib
 
-ROOT = pathlib.Path(__file__).resolve().parents[1] / "ckanext/opendata_collectivites/i18n"
+ROOT = (
+    pathlib.Path(__file__).resolve().parents[1] / "ckanext/opendata_collectivites/i18n"
+)
 DOMAIN = "ckanext-opendata_collectivites"
 
 
@@ -32,7 +35,9 @@ def build(locale: str = "fr") -> pathlib.Path:
             key = (entry.msgid, entry.msgctxt)
             if key in seen:
                 if seen[key] != entry.msgstr:
-                    sys.exit(f"{fragment.name}: conflicting translation for {entry.msgid!r}")
+                    sys.exit(
+                        f"{fragment.name}: conflicting translation for {entry.msgid!r}"
+                    )
                 continue
             seen[key] = entry.msgstr
             merged.append(entry)

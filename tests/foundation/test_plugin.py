@@ -1,9 +1,8 @@
 """The extension loads with the extensions it builds on and speaks French."""
 from __future__ import annotations
 
-import pytest
-
 import ckan.plugins as p
+import pytest
 
 EXPECTED = {
     "collectivites",

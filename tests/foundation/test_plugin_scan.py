@@ -1,11 +1,11 @@
 """The system-plugin list is computed once per process (CKAN 2.11 defect)."""
+
 from __future__ import annotations
 
 import importlib.metadata
 
-import pytest
-
 import ckan.plugins as p
+import pytest
 from ckan.plugins import core
 
 from ckanext.opendata_collectivites.compat import plugin_scan
@@ -32,7 +32,10 @@ def entry_point_loads(monkeypatch):
 
 
 def _iterate(n: int) -> list[list[str]]:
-    return [[type(x).__name__ for x in p.PluginImplementations(p.IConfigurer)] for _ in range(n)]
+    return [
+        [type(x).__name__ for x in p.PluginImplementations(p.IConfigurer)]
+        for _ in range(n)
+    ]
 
 
 @pytest.mark.usefixtures("plugins")

@@ -11,7 +11,7 @@ names, same order, system plugins still loaded and included.
 from __future__ import annotations
 
 import functools
-from typing import Callable
+from collections.abc import Callable
 
 import ckan
 from ckan.plugins import core

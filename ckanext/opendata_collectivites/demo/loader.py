@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
-
-import click
+from typing import Any
 
 import ckan.plugins.toolkit as tk
+import click
 
 from ckanext.opendata_collectivites.demo import steps as steps_pkg
 

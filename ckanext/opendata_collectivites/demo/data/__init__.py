@@ -5,9 +5,8 @@ import copy
 import pathlib
 from typing import Any
 
-import yaml
-
 import ckan.plugins.toolkit as tk
+import yaml
 
 HERE = pathlib.Path(__file__).parent
 

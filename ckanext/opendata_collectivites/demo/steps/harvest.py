@@ -14,6 +14,14 @@ import time
 from ckanext.opendata_collectivites.demo.loader import DemoContext
 
 ORDER = 30
+# what a run did, as reported by ``ckan collectivites demo load``
+LABELS = {
+    "added": "jeux de données moissonnés (ajoutés)",
+    "updated": "jeux de données moissonnés (mis à jour)",
+    "unchanged": "jeux de données moissonnés (inchangés)",
+    "withdrawn": "jeux de données moissonnés (retirés)",
+    "errors": "erreurs de moissonnage",
+}
 
 
 def _listening(port: int) -> bool:
@@ -55,7 +63,8 @@ def load(ctx: DemoContext) -> None:
                 )
                 ctx.count("sources de moissonnage")
             summary = run_source(name)
-            ctx.count("jeux de données moissonnés", summary.counts["added"])
+            for key, label in LABELS.items():
+                ctx.count(label, summary.counts.get(key, 0))
             for message in summary.gather_errors:
                 print(f"    ! {name} : {message}")
     finally:
