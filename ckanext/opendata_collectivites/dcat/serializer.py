@@ -19,6 +19,7 @@ from rdflib.namespace import RDF
 
 from ckanext.opendata_collectivites.dcat.cache import feed_cache
 from ckanext.opendata_collectivites.dcat.rdf import HYDRA, PREFIXES
+from ckanext.opendata_collectivites.dcat.store import page_graph
 from ckanext.opendata_collectivites.dcat.turtle import TurtleWriter
 
 RDFLIB_FORMATS = {
@@ -60,13 +61,13 @@ class FeedSerializer(RDFSerializer):
                 | {catalog_dict.get("publisher") or ""}
             )
             catalog_ref = URIRef(catalog_dict.get("uri") or cache.base_uri)
-            catalog = Graph(bind_namespaces="none")
+            catalog = page_graph()
             for profile in self._profiles_for(catalog):
                 profile.graph_from_catalog(catalog_dict, catalog_ref)
             if paging:
                 self._paging(catalog, catalog_ref, paging)
 
-            scratch = Graph(bind_namespaces="none")
+            scratch = page_graph()
             profiles = self._profiles_for(scratch)
             for profile in profiles:
                 if hasattr(profile, "shared_graph"):
@@ -86,9 +87,7 @@ class FeedSerializer(RDFSerializer):
                 else:
                     for triple in scratch:
                         merged.add(triple)
-                scratch = Graph(bind_namespaces="none")  # cheaper than emptying
-                for profile in profiles:
-                    profile.g = scratch
+                scratch.store.clear()
             for org_id in stock_orgs:
                 RDFProfile._org_cache.pop(org_id, None)
 

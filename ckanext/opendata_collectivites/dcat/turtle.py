@@ -72,9 +72,13 @@ class TurtleWriter:
 
     def graph(self, g: Graph, first: Iterable = ()) -> str:
         """The triples of ``g``, subjects in ``first`` written first."""
-        by_subject: dict = {}
-        for s, p, o in g.triples((None, None, None)):
-            by_subject.setdefault(s, []).append((p, o))
+        grouped = getattr(g.store, "by_subject", None)
+        if grouped is not None:
+            by_subject = grouped()
+        else:
+            by_subject = {}
+            for s, p, o in g.triples((None, None, None)):
+                by_subject.setdefault(s, []).append((p, o))
         order = [s for s in first if s in by_subject]
         seen = set(order)
         order += sorted((s for s in by_subject if s not in seen), key=_subject_key)
