@@ -58,9 +58,16 @@ def invalidate() -> None:
 
 
 def mark_session_dirty() -> None:
-    """Invalidate now and again when the current DB transaction commits."""
+    """Invalidate now and again when the current DB transaction commits.
+
+    The immediate bump happens once per transaction: further changes in the
+    same transaction (a rebuild indexes thousands) are covered by the bump
+    after the commit.
+    """
     from ckan import model
 
+    if model.Session.info.get(DIRTY_FLAG):
+        return
     invalidate()
     model.Session.info[DIRTY_FLAG] = True
 

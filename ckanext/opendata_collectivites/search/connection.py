@@ -9,7 +9,8 @@ it is already committing (the hook), as Solr's commit makes writes durable.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg2
@@ -25,6 +26,7 @@ from ckanext.opendata_collectivites.search.parser import parse_lucene
 log = logging.getLogger(__name__)
 TABLE = querying.TABLE
 _COMMITTING = "collectivites_search_committing"
+_BUFFER = "collectivites_search_buffer"
 
 _UPSERT = (  # noqa: S608 (constant table name; rows go through execute_values)
     f"INSERT INTO {TABLE} (index_id, site_id, stored, strings, tsv, hot) VALUES %s "  # noqa: S608
@@ -70,6 +72,29 @@ def listen_session_events() -> None:
     _listening = True
 
 
+@contextmanager
+def buffered_writes() -> Iterator[None]:
+    """Keep the rows ``add`` builds and write them in one INSERT on exit.
+
+    Rows are still built (and rejected) by each ``add`` call; any other use of
+    the index (``search``, ``delete``, ``commit``) writes the pending rows
+    first, so the session always reads its own writes.  Nested uses share the
+    outermost buffer.
+    """
+    session = _session()
+    if _BUFFER in session.info:
+        yield
+        return
+    session.info[_BUFFER] = {}
+    try:
+        yield
+    finally:
+        try:
+            PostgresSolr().flush()
+        finally:
+            session.info.pop(_BUFFER, None)
+
+
 def _wrap_db_errors(func: Any) -> Any:
     def wrapper(self: PostgresSolr, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -109,6 +134,7 @@ class PostgresSolr:
     def search(
         self, q: Any = None, search_handler: str | None = None, **kwargs: Any
     ) -> pysolr.Results:
+        self._flush(_session())
         response = querying.run(_session(), q, kwargs)
         hook = getattr(self.decoder, "object_hook", None)
         if hook is not None:
@@ -132,17 +158,32 @@ class PostgresSolr:
         rows = {row.index_id: row for row in map(writer.build_row, docs)}
         if rows:
             cache.mark_dirty(session)
-            cursor = session.connection().connection.cursor()
-            execute_values(
-                cursor,
-                _UPSERT,
-                list(rows.values()),
-                template=_UPSERT_ROW,
-                page_size=500,
-            )
+            pending = session.info.get(_BUFFER)
+            if pending is not None:
+                pending.update(rows)
+            else:
+                self._write(session, list(rows.values()))
         if commit:
             self._commit()
         return ""
+
+    @_wrap_db_errors
+    def flush(self) -> None:
+        """Write the rows kept by :func:`buffered_writes` so far."""
+        self._flush(_session())
+
+    @classmethod
+    def _flush(cls, session: Any) -> None:
+        pending = session.info.get(_BUFFER)
+        if pending:
+            rows = list(pending.values())
+            pending.clear()
+            cls._write(session, rows)
+
+    @staticmethod
+    def _write(session: Any, rows: list[writer.Row]) -> None:
+        cursor = session.connection().connection.cursor()
+        execute_values(cursor, _UPSERT, rows, template=_UPSERT_ROW, page_size=500)
 
     @_wrap_db_errors
     def delete(
@@ -155,6 +196,7 @@ class PostgresSolr:
         if id is None and q is None:
             raise ValueError('You must specify "id" or "q".')
         session = _session()
+        self._flush(session)
         cache.mark_dirty(session)
         if id is not None:
             ids = [str(i) for i in (id if isinstance(id, (list, tuple)) else [id])]
@@ -176,9 +218,10 @@ class PostgresSolr:
         self._commit()
         return ""
 
-    @staticmethod
-    def _commit() -> None:
+    @classmethod
+    def _commit(cls) -> None:
         session = _session()
+        cls._flush(session)
         if session.info.get(_COMMITTING):
             return  # the surrounding CKAN commit makes the change durable
         session.commit()

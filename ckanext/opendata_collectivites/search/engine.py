@@ -55,13 +55,14 @@ def _install(config: Any) -> None:
     import ckan.lib.search as search
     import ckan.lib.search.common as common
 
-    from ckanext.opendata_collectivites.search import connection, model
+    from ckanext.opendata_collectivites.search import connection, model, rebuild
 
     pysolr.Solr = _SolrDispatcher  # type: ignore[misc]
     common.Solr = _SolrDispatcher  # type: ignore[attr-defined]
     _state["check"] = search.check_solr_schema_version
     search.check_solr_schema_version = _check_schema_version
     connection.listen_session_events()
+    rebuild.install()
     plugins = config.get("ckan.plugins") or []
     model.guard_rebuild(plugins.split() if isinstance(plugins, str) else list(plugins))
     _state["installed"] = True
