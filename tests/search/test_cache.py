@@ -6,8 +6,10 @@ import ckan.lib.search as search
 import ckan.model as model
 import pytest
 from ckan.lib.search.common import make_connection
+from sqlalchemy import text
 
-from ckanext.opendata_collectivites.search import cache
+from ckanext.opendata_collectivites.search import cache, terms
+from ckanext.opendata_collectivites.search.terms import term_id
 from tests.search.helpers import doc, index
 
 
@@ -49,10 +51,14 @@ def test_another_process_commit_invalidates(empty_index):
     # another process changes the index and bumps the generation: this
     # process's cache entries become unreachable
     with model.meta.engine.begin() as connection:
-        connection.exec_driver_sql(
-            "UPDATE collectivites_search_doc SET hot = hot || "
-            """'{"tags": ["autre"]}'::jsonb"""
+        connection.execute(
+            text(
+                "UPDATE collectivites_search_doc "
+                "SET terms = array_replace(terms, :old, :new)"
+            ),
+            {"old": term_id("tags", "cache"), "new": term_id("tags", "autre")},
         )
+        terms.recount(connection)  # raw SQL bypasses the engine's counts
         connection.exec_driver_sql("SELECT nextval('collectivites_search_generation')")
     model.Session.commit()  # end this session's snapshot
     assert _hits() == 0

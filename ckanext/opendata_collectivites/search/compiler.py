@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ckanext.opendata_collectivites.search import analysis, dates, schema, tree
+from ckanext.opendata_collectivites.search import analysis, dates, schema, terms, tree
 from ckanext.opendata_collectivites.search.errors import query_error
 
 PRESENT = "__present__"
@@ -74,8 +74,20 @@ class Compiler:
     def __init__(self, params: Params, now: Any = None) -> None:
         self.p = params
         self.now = now
+        # whether every condition compiled so far is on partition terms only
+        # (then it also holds for the rows of the partition table)
+        self.partition_only = True
 
     def condition(self, node: tree.Node) -> str:
+        if not (
+            isinstance(node, (tree.Bool, tree.MatchAll, tree.MatchNone))
+            or (
+                isinstance(node, tree.Term)
+                and node.field in terms.PARTITION_FIELDS
+                and terms.is_term_field(node.field)
+            )
+        ):
+            self.partition_only = False
         method = getattr(self, "_" + type(node).__name__.lower())
         sql = method(node)
         return sql
@@ -99,6 +111,9 @@ class Compiler:
         return f"EXISTS (SELECT 1 FROM {source} v WHERE {predicate})"  # noqa: S608
 
     def _contains(self, field: str, value: Any) -> str:
+        if terms.is_term_field(field):
+            placeholder = self.p.add([terms.term_id(field, str(value))])
+            return f"d.terms @> CAST({placeholder} AS bigint[])"
         column = column_of(field)
         placeholder = self.p.add(json.dumps({field: [value]}))
         return f"{column} @> CAST({placeholder} AS jsonb)"

@@ -19,7 +19,7 @@ from psycopg2.extras import execute_values
 from sqlalchemy import event, text
 from sqlalchemy import exc as sa_exc
 
-from ckanext.opendata_collectivites.search import cache, querying, writer
+from ckanext.opendata_collectivites.search import cache, querying, terms, writer
 from ckanext.opendata_collectivites.search.compiler import Compiler, Params
 from ckanext.opendata_collectivites.search.parser import parse_lucene
 
@@ -29,13 +29,20 @@ _COMMITTING = "collectivites_search_committing"
 _BUFFER = "collectivites_search_buffer"
 
 _UPSERT = (  # noqa: S608 (constant table name; rows go through execute_values)
-    f"INSERT INTO {TABLE} (index_id, site_id, stored, strings, tsv, hot) VALUES %s "  # noqa: S608
+    f"INSERT INTO {TABLE} "  # noqa: S608
+    "(index_id, site_id, stored, strings, tsv, hot, terms, part, modified) VALUES %s "
     "ON CONFLICT (index_id) DO UPDATE SET site_id = EXCLUDED.site_id, "
     "stored = EXCLUDED.stored, strings = EXCLUDED.strings, tsv = EXCLUDED.tsv, "
-    "hot = EXCLUDED.hot, "
-    f"seq = nextval('{TABLE}_seq_seq')"
+    "hot = EXCLUDED.hot, terms = EXCLUDED.terms, part = EXCLUDED.part, "
+    f"modified = EXCLUDED.modified, seq = nextval('{TABLE}_seq_seq')"
 )
-_UPSERT_ROW = "(%s, %s, %s::jsonb, %s::jsonb, %s::tsvector, %s::jsonb)"
+_UPSERT_ROW = (
+    "(%s, %s, %s::jsonb, %s::jsonb, %s::tsvector, %s::jsonb, %s::bigint[], %s, %s)"
+)
+
+
+def _values(row: writer.Row) -> tuple:
+    return (*row[:6], [i for i, _, _ in row.terms], row.part, row.modified)
 
 
 def _session() -> Any:
@@ -69,6 +76,9 @@ def listen_session_events() -> None:
         event.listen(target, "after_soft_rollback", _unmark)
         event.listen(target, "after_commit", cache.after_commit)
         event.listen(target, "after_rollback", cache.after_rollback)
+        # after CKAN's own before_commit hook, which indexes
+        event.listen(target, "before_commit", terms.flush)
+        event.listen(target, "after_rollback", terms.discard)
     _listening = True
 
 
@@ -183,7 +193,11 @@ class PostgresSolr:
     @staticmethod
     def _write(session: Any, rows: list[writer.Row]) -> None:
         cursor = session.connection().connection.cursor()
-        execute_values(cursor, _UPSERT, rows, template=_UPSERT_ROW, page_size=500)
+        terms.before_write(session, cursor, rows)
+        values = list(map(_values, rows))
+        execute_values(cursor, _UPSERT, values, template=_UPSERT_ROW, page_size=500)
+        if session.info.get(_COMMITTING):
+            terms.flush(session)
 
     @_wrap_db_errors
     def delete(
@@ -200,16 +214,24 @@ class PostgresSolr:
         cache.mark_dirty(session)
         if id is not None:
             ids = [str(i) for i in (id if isinstance(id, (list, tuple)) else [id])]
-            session.execute(
-                text(f"DELETE FROM {TABLE} WHERE index_id = ANY(:ids)"),  # noqa: S608
+            removed = session.execute(
+                text(
+                    f"DELETE FROM {TABLE} WHERE index_id = ANY(:ids) "  # noqa: S608
+                    "RETURNING part, terms"
+                ),
                 {"ids": ids},
             )
+            terms.uncount(session, removed)
         if q is not None:
             params = Params()
             cond = Compiler(params).condition(parse_lucene(str(q), "text", "OR"))
             # the condition is compiled SQL with bound parameters only
-            delete = text(f"DELETE FROM {TABLE} d WHERE {cond}")  # noqa: S608
-            session.execute(delete, params.values)
+            delete = text(
+                f"DELETE FROM {TABLE} d WHERE {cond} RETURNING part, terms"  # noqa: S608
+            )
+            terms.uncount(session, session.execute(delete, params.values))
+        if session.info.get(_COMMITTING):
+            terms.flush(session)
         if commit:
             self._commit()
         return ""

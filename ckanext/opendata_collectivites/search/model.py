@@ -36,9 +36,25 @@ DDL = (
     "CREATE INDEX IF NOT EXISTS collectivites_search_doc_hot_idx "
     "ON collectivites_search_doc USING gin (hot jsonb_path_ops)",
     "CREATE SEQUENCE IF NOT EXISTS collectivites_search_generation",  # cs0003
-    "CREATE INDEX IF NOT EXISTS collectivites_search_doc_modified_idx "
-    "ON collectivites_search_doc "
-    "((((hot -> 'metadata_modified') ->> 0) COLLATE \"C\") DESC NULLS LAST, seq)",
+    # cs0004: facet terms, partition counts, default order
+    "ALTER TABLE collectivites_search_doc "
+    "ADD COLUMN IF NOT EXISTS terms bigint[] NOT NULL DEFAULT '{}', "
+    "ADD COLUMN IF NOT EXISTS part bigint NOT NULL DEFAULT 0, "
+    "ADD COLUMN IF NOT EXISTS modified text COLLATE \"C\"",
+    "CREATE INDEX IF NOT EXISTS collectivites_search_doc_terms_idx "
+    "ON collectivites_search_doc USING gin (terms)",
+    "CREATE INDEX IF NOT EXISTS collectivites_search_doc_order_idx "
+    "ON collectivites_search_doc (modified DESC NULLS LAST, seq) INCLUDE (terms)",
+    """CREATE TABLE IF NOT EXISTS collectivites_search_term (
+        id bigint PRIMARY KEY, field text NOT NULL, value text NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS collectivites_search_partition (
+        id bigint PRIMARY KEY, terms bigint[] NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS collectivites_search_count (
+        part bigint NOT NULL, term bigint NOT NULL, n integer NOT NULL,
+        PRIMARY KEY (part, term)
+    )""",
     """DO $$ BEGIN
         ALTER TABLE collectivites_search_doc
             ALTER COLUMN tsv SET COMPRESSION lz4,

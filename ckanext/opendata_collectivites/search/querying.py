@@ -14,6 +14,7 @@ from ckanext.opendata_collectivites.search import (
     localparams,
     parser,
     schema,
+    terms,
     tree,
 )
 from ckanext.opendata_collectivites.search.compiler import Compiler, Params, column_of
@@ -27,9 +28,7 @@ MAX_SORT_KEYS = 10
 WORK_MEM = "64MB"
 # Sort keys with a btree index (migration cs0003): literal expressions, so
 # that the planner can match them to the index.
-INDEXED_SORTS = {
-    "metadata_modified": "((d.hot -> 'metadata_modified') ->> 0) COLLATE \"C\"",
-}
+INDEXED_SORTS = {"metadata_modified": "d.modified"}
 
 
 def _int(params: dict[str, Any], key: str, default: int) -> int:
@@ -140,22 +139,110 @@ def _facet_source(name: str, p: Params) -> str:
     return f"{column_of(name)} -> {p.add(name)}"
 
 
-def _facet_sql(count: int, limit: int, mincount: int, sort: str, p: Params) -> str:
-    """All facet counts in one pass over ``hits`` (columns ``f0``..``f<count-1>``),
-    ranked per field by count then value (or by value), cut at ``limit``."""
+def _ranked(values: str, limit: int, mincount: int, sort: str, p: Params) -> str:
+    """Facet rows ``(k + 2, value, count)`` from counted ``values`` (columns
+    ``k`` (facet field number), ``v``, ``n``), ranked per field by count then
+    value (or by value), cut at ``limit``."""
+    order = 'n DESC, v COLLATE "C"' if sort == "count" else 'v COLLATE "C"'
+    cut = "" if limit < 0 else f"WHERE rn <= {p.add(limit)}"
+    return (  # noqa: S608 (placeholders and generated SQL only)
+        f"(SELECT k + 2, v, n FROM (SELECT k, v, n, "  # noqa: S608
+        f"row_number() OVER (PARTITION BY k ORDER BY {order}) AS rn "
+        f"FROM ({values}) u WHERE n >= {p.add(max(mincount, 1))}"
+        f") ranked {cut} ORDER BY k, rn)"
+    )
+
+
+def _term_values(counted: str, fields: list[str], p: Params) -> str:
+    """``(k, v, n)`` of the term fields among ``fields``, from ``counted``
+    (columns ``t``: term id, ``n``: count), labelled by the term table."""
+    names = p.add(fields)
+    return (  # noqa: S608 (placeholders and generated SQL only)
+        f"SELECT array_position(CAST({names} AS text[]), l.field) - 1 AS k, "  # noqa: S608
+        f"l.value AS v, c.n FROM ({counted}) c "
+        f"JOIN {terms.TERM_TABLE} l ON l.id = c.t "
+        f"WHERE l.field = ANY(CAST({names} AS text[]))"
+    )
+
+
+def _json_values(fields: dict[int, str]) -> str:
+    """``(k, v, n)`` of the other facet fields, from ``hits`` columns ``f<k>``."""
     values = " UNION ALL ".join(
         f"SELECT {k} AS k, jsonb_array_elements_text(f{k}) AS v FROM hits"  # noqa: S608
         f" WHERE jsonb_typeof(f{k}) = 'array'"
-        for k in range(count)
+        for k in fields
     )
-    order = 'count(*) DESC, v COLLATE "C"' if sort == "count" else 'v COLLATE "C"'
-    cut = "" if limit < 0 else f"WHERE rn <= {p.add(limit)}"
+    return f"SELECT k, v, count(*) AS n FROM ({values}) j GROUP BY k, v"  # noqa: S608
+
+
+def _partition_counts_sql(
+    where: str, fields: list[str], facets: bool, p: Params
+) -> str:
+    """Hit count and term counts of a partition-only search, from the counts
+    maintained per partition (see :mod:`.terms`)."""
+    wanted = f"c.term = {terms.DOC}"
+    if facets:
+        wanted += (
+            f" OR c.term IN (SELECT id FROM {terms.TERM_TABLE} "  # noqa: S608
+            f"WHERE field = ANY(CAST({p.add(fields)} AS text[])))"
+        )
     return (  # noqa: S608 (placeholders and generated SQL only)
-        f"(SELECT k + 2, v, n FROM (SELECT k, v, count(*) AS n, "  # noqa: S608
-        f"row_number() OVER (PARTITION BY k ORDER BY {order}) AS rn "
-        f"FROM ({values}) u GROUP BY k, v HAVING count(*) >= {p.add(max(mincount, 1))}"
-        f") ranked {cut} ORDER BY k, rn)"
+        f"WITH counted AS (SELECT c.term AS t, CAST(sum(c.n) AS bigint) AS n "  # noqa: S608
+        f"FROM {terms.PARTITION_TABLE} d JOIN {terms.COUNT_TABLE} c ON c.part = d.id "
+        f"WHERE ({where}) AND ({wanted}) GROUP BY c.term) "
+        f"SELECT 0 AS kind, NULL::text AS key, "
+        f"COALESCE((SELECT n FROM counted WHERE t = {terms.DOC}), 0) AS n"
     )
+
+
+def _scan_counts_sql(
+    where: str, term_fields: list[str], json_fields: dict[int, str], p: Params
+) -> str:
+    """Hit count and facet counts in one pass over the hits."""
+    if not term_fields and not json_fields:
+        return (
+            "SELECT 0 AS kind, NULL::text AS key, count(*) AS n "  # noqa: S608
+            f"FROM {TABLE} d WHERE {where}"
+        )
+    cols = ["d.terms AS t"] + [
+        f"{_facet_source(name, p)} AS f{k}" for k, name in json_fields.items()
+    ]
+    return (  # noqa: S608 (placeholders and generated SQL only)
+        f"WITH hits AS MATERIALIZED (SELECT {', '.join(cols)} FROM {TABLE} d "  # noqa: S608
+        f"WHERE {where}), counted AS (SELECT t, count(*) AS n FROM "
+        "(SELECT unnest(t) AS t FROM hits) u GROUP BY t) "
+        "SELECT 0 AS kind, NULL::text AS key, count(*) AS n FROM hits"
+    )
+
+
+def facet_counts_sql(
+    where: str,
+    partition_only: bool,
+    fields: list[str],
+    limit: int,
+    mincount: int,
+    sort: str,
+    p: Params,
+) -> str:
+    """SQL of the hit count (row kind 0) and facet counts (kind k + 2)."""
+    if limit == 0:
+        fields = []
+    json_fields = {k: f for k, f in enumerate(fields) if not terms.is_term_field(f)}
+    term_fields = [f for f in fields if terms.is_term_field(f)]
+    if partition_only and not json_fields:
+        sql = _partition_counts_sql(where, term_fields, bool(term_fields), p)
+    else:
+        sql = _scan_counts_sql(where, term_fields, json_fields, p)
+    values = []
+    if term_fields:
+        values.append(_term_values("SELECT t, n FROM counted", fields, p))
+    if json_fields:
+        values.append(_json_values(json_fields))
+    if values:
+        sql += " UNION ALL " + _ranked(
+            " UNION ALL ".join(values), limit, mincount, sort, p
+        )
+    return sql
 
 
 def projection(fl: Any) -> tuple[list[str] | None, bool]:
@@ -191,6 +278,7 @@ def run(session: Any, q: Any, params: dict[str, Any]) -> dict:
     comp = Compiler(p)
     conds = [comp.condition(query.node)] + [comp.condition(n) for n in filters]
     where = " AND ".join(c for c in conds if c != "TRUE") or "TRUE"
+    partition_only = comp.partition_only
     score = comp.score(query.node) if query.scored else "1.0"
     where_values = dict(p.values)  # the condition's and the score's parameters
 
@@ -208,19 +296,18 @@ def run(session: Any, q: Any, params: dict[str, Any]) -> dict:
         params.get("facet.sort") or ("count" if facet_limit > 0 else "index")
     )
 
-    # 1. count and facets
+    # 1. count and facets (from the partition counts when the session has
+    # no uncommitted index writes and every condition is on partition terms)
     fp = Params(start=p.next)
     fp.values.update(where_values)
-    cols = [f"{_facet_source(name, fp)} AS f{k}" for k, name in enumerate(facet_fields)]
-    parts = ["SELECT 0 AS kind, NULL::text AS key, count(*) AS n FROM hits"]
-    if facet_fields and facet_limit != 0:
-        parts.append(
-            _facet_sql(len(facet_fields), facet_limit, facet_mincount, facet_sort, fp)
-        )
-    # Only placeholders and SQL generated by the compiler are interpolated:
-    # every value of the request is a bound parameter.
-    count_sql = "WITH hits AS MATERIALIZED (SELECT {} FROM {} d WHERE {}) {}".format(  # noqa: S608
-        ", ".join(cols) or "1 AS one", TABLE, where, " UNION ALL ".join(parts)
+    count_sql = facet_counts_sql(
+        where,
+        partition_only and not session.info.get(cache.DIRTY),
+        facet_fields,
+        facet_limit,
+        facet_mincount,
+        facet_sort,
+        fp,
     )
     counted = _cached(session, count_sql, fp.values)
     hits = 0

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 import pysolr
 
-from ckanext.opendata_collectivites.search import analysis, dates, schema
+from ckanext.opendata_collectivites.search import analysis, dates, schema, terms
 from ckanext.opendata_collectivites.search.compiler import PRESENT, lexeme, quote_lexeme
 
 POSITION_GAP = 100  # Solr's positionIncrementGap between values of a field
@@ -25,6 +25,10 @@ class Row(NamedTuple):
     strings: str  # JSON
     tsv: str  # tsvector literal
     hot: str  # JSON: the hot subset of ``strings``
+    terms: tuple[tuple[int, str, str], ...]  # (id, field, value) of term values
+    part: int  # partition id (see terms.py)
+    partition: list[int]  # its term ids
+    modified: str | None  # metadata_modified (index form), the default sort key
 
 
 def _values(value: Any) -> list[Any]:
@@ -159,6 +163,9 @@ def build_row(doc: dict[str, Any]) -> Row:
     strings = dict(b.strings)
     hot = {k: v for k, v in strings.items() if schema.is_hot(k)}
     strings[PRESENT] = sorted(b.present)
+    doc_terms = terms.document_terms(hot)
+    part, partition = terms.partition_of(doc_terms)
+    modified = strings.get("metadata_modified")
     return Row(
         index_id=str(index_id),
         site_id=_as_string(doc.get("site_id", "")),
@@ -166,4 +173,8 @@ def build_row(doc: dict[str, Any]) -> Row:
         strings=json.dumps(strings),
         tsv=b.tsvector(),
         hot=json.dumps(hot),
+        terms=doc_terms,
+        part=part,
+        partition=partition,
+        modified=str(modified[0]) if modified else None,
     )
