@@ -32,10 +32,15 @@ def boot(ini: str | None = None) -> Any:
     return getattr(app, "_wsgi_app", app)
 
 
-def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
-    """Run ``fn`` ``repeat`` times; return the durations in milliseconds."""
+def timed(
+    fn: Callable[[], Any], repeat: int, setup: Callable[[], Any] | None = None
+) -> list[float]:
+    """Run ``fn`` ``repeat`` times (after ``setup``, not timed); return the
+    durations in milliseconds."""
     out = []
     for _ in range(repeat):
+        if setup is not None:
+            setup()
         start = time.perf_counter()
         fn()
         out.append((time.perf_counter() - start) * 1000)

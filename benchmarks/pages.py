@@ -4,11 +4,15 @@ Loads N public datasets (default 50,000) straight into the search index through
 the engine's pysolr-compatible connection (``add(docs=…)``, as CKAN's indexer
 does; the datasets exist only in the index, which is all these pages read),
 then requests each page through the CKAN app (Flask test client) and prints
-p50/p95 with a cold cache (invalidated before every request) and a warm one.
+p50/p95 cold (the page aggregates and the search engine's result cache both
+invalidated before every request, as a dataset change does) and warm.
+``--profile URL [--cold]`` instead prints SQL statements per request and a
+cProfile of warm (or cold) requests of URL.
 
     bash scripts/initdb.sh test.ini ckan_bench_views   # with CKAN_DB_* set, once
     CKAN_SQLALCHEMY_URL=postgresql://ckan:ckan@127.0.0.1:5432/ckan_bench_views \\
-        .venv/bin/python benchmarks/pages.py [--datasets 50000] [--repeat 20]
+        .venv/bin/python benchmarks/pages.py [--datasets 50000] [--repeat 20] \\
+        [--profile /themes/environnement [--cold]]
 
 Never point it at a database you care about: it replaces the site's index.
 """
@@ -23,6 +27,8 @@ import random
 import sys
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 sys.path.insert(0, os.path.dirname(__file__))
 os.environ.setdefault(
@@ -157,10 +163,50 @@ def load(count: int) -> None:
     )
 
 
+def profile(
+    get: Callable[[str], None], url: str, repeat: int, setup: Callable[[], None]
+) -> None:
+    """cProfile ``repeat`` requests of ``url`` (each after ``setup``); print
+    SQL statements per request and the top functions by cumulative time."""
+    import cProfile
+    import pstats
+
+    from ckan.model import meta
+    from sqlalchemy import event
+
+    statements: list[str] = []
+    profiler = cProfile.Profile()
+    profiler_on = False
+
+    def count(conn: Any, cursor: Any, sql: str, *_: Any) -> None:
+        if profiler_on:
+            statements.append(" ".join(sql.split())[:110])
+
+    event.listen(meta.engine, "before_cursor_execute", count)
+    for _ in range(repeat):
+        setup()
+        profiler_on = True
+        profiler.enable()
+        get(url)
+        profiler.disable()
+        profiler_on = False
+    event.remove(meta.engine, "before_cursor_execute", count)
+    print(f"{url}: {len(statements) / repeat:.1f} SQL statements per request")
+    for sql in sorted(set(statements), key=statements.count, reverse=True)[:10]:
+        print(f"  {statements.count(sql) / repeat:5.1f} x {sql}")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(25)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--profile", metavar="URL", help="profile requests of URL")
+    parser.add_argument(
+        "--cold", action="store_true", help="with --profile: cold requests"
+    )
     args = parser.parse_args()
 
     from ckan.cli import load_config
@@ -168,6 +214,7 @@ def main() -> int:
     from werkzeug.test import Client
 
     from ckanext.opendata_collectivites.logic import cache
+    from ckanext.opendata_collectivites.search import cache as search_cache
 
     storage = _ckan.ROOT / "var" / "storage-bench"
     os.environ.setdefault("CKAN_STORAGE_PATH", str(storage))
@@ -176,28 +223,39 @@ def main() -> int:
     with app.test_request_context():
         load(args.datasets)
     client = Client(outer)
-    urls = ["/themes", "/themes/environnement", "/mots-cles", "/"]
+    urls = [
+        "/themes",
+        "/themes/environnement",
+        "/themes/environnement?page=2",
+        "/mots-cles",
+        "/",
+    ]
 
     def get(url: str) -> None:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
 
+    def stale() -> None:
+        """What a dataset change does: both caches start empty."""
+        with app.app_context():
+            cache.invalidate()
+            search_cache.bump()
+
     for url in urls:  # compile templates, warm connections
         get(url)
+    if args.profile:
+        profile(get, args.profile, args.repeat, stale if args.cold else lambda: None)
+        return 0
     print(f"{args.datasets} public datasets, {args.repeat} requests per line")
+    print("cold: page aggregates and search results invalidated before each request")
     for url in urls:
-
-        def cold(url: str = url) -> None:
-            with app.app_context():
-                cache.invalidate()
-            get(url)
-
-        print(f"{url:24s} cold  {_ckan.summary(_ckan.timed(cold, args.repeat))}")
+        cold = _ckan.timed(lambda u=url: get(u), args.repeat, setup=stale)
+        print(f"{url:30s} cold  {_ckan.summary(cold)}")
         get(url)
-        print(
-            f"{url:24s} warm  "
-            f"{_ckan.summary(_ckan.timed(lambda u=url: get(u), args.repeat))}"
-        )
+        warm = _ckan.timed(lambda u=url: get(u), args.repeat)
+        print(f"{url:30s} warm  {_ckan.summary(warm)}")
+    load1, load5, _ = os.getloadavg()
+    print(f"({os.cpu_count()} CPUs, load average {load1:.1f} / {load5:.1f} at the end)")
     return 0
 
 
