@@ -48,6 +48,26 @@ def test_home_page_sections_and_theme_tile(catalogue, live_server, page):
     screenshot(page, "theme-environnement")
 
 
+@pytest.mark.ckan_config("ckan.datasets_per_page", "2")
+def test_theme_paging_and_sorting_stay_on_the_theme_page(catalogue, live_server, page):
+    page.goto(live_server + "/themes/environnement")
+    page.locator(".pagination").get_by_role("link", name="2", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/themes/environnement\?page=2$"))
+    expect(page.get_by_role("heading", level=1, name="Environnement")).to_be_visible()
+    expect(page.locator(".dataset-item")).to_have_count(2)
+    screenshot(page, "theme-page-2")
+    # (CKAN's JS modules stay idle here: test.ini's site_url is not served, so
+    # the form is sent from the keyboard rather than by select-switch.)
+    page.select_option("#field-order-by", "title_string asc")
+    page.locator("#field-giant-search").press("Enter")
+    expect(page).to_have_url(
+        re.compile(r"/themes/environnement\?q=&sort=title_string\+asc$")
+    )
+    first = page.locator(".dataset-heading a").first
+    expect(first).to_have_text("Pollution du littoral")
+    expect(page.locator(".collectivites-theme-header")).to_be_visible()
+
+
 def test_keyword_cloud_link_leads_to_the_listing(catalogue, live_server, page):
     page.goto(live_server + "/mots-cles")
     expect(

@@ -98,18 +98,49 @@ def test_theme_page_facet_filter_sort_and_paging(catalogue, app, monkeypatch):
 
 
 @pytest.mark.ckan_config("ckan.datasets_per_page", "2")
-def test_theme_paging_keeps_the_theme(catalogue, app):
-    page = soup(app.get("/themes/environnement"))
-    next_links = [
-        a["href"] for a in page.select(".pagination a") if "page=2" in a["href"]
-    ]
-    assert next_links
-    second = soup(app.get(next_links[0]))
-    assert (
-        second.select_one(".collectivites-theme-header h1").get_text(strip=True)
-        == "Environnement"
+def test_theme_links_stay_on_the_theme_page(catalogue, app):
+    """Paging, sorting and facet links of /themes/<slug> keep its address and
+    header; only the links that drop the theme go to /dataset/."""
+    url = "/themes/environnement"
+    page = soup(app.get(url, query_string={"tags": "eau"}))
+    pager = {a.get_text(strip=True): a["href"] for a in page.select(".pagination a")}
+    assert pager["2"] == f"{url}?tags=eau&page=2"
+    second = soup(app.get(pager["2"]))
+    assert second.select_one(".collectivites-theme-header h1").get_text() == (
+        "Environnement"
     )
     assert len(second.select(".dataset-item")) == 2
+    assert second.select_one(".pagination a")["href"] == f"{url}?tags=eau&page=1"
+
+    def href(css: str) -> str:
+        return page.select_one(css)["href"]
+
+    org = href("a[href*='organization=ville-de-saint-malo']")
+    assert org == f"{url}?tags=eau&organization=ville-de-saint-malo"
+    other_theme = href("a[href*='vocab_themes=sante']")
+    assert other_theme == f"{url}?tags=eau&vocab_themes=sante"
+    both = soup(app.get(other_theme))
+    assert both.select_one(".collectivites-theme-header h1").get_text() == (
+        "Environnement"
+    )
+    assert len(both.select(".dataset-item")) == 1  # environnement and santé
+    # Removing the theme leaves the theme page; removing a keyword does not.
+    removals = [a["href"] for a in page.select(".filter-list a.remove")]
+    assert removals == ["/dataset/?tags=eau", url]
+    # The search form (query, sort) submits to the theme page itself.
+    form = page.select_one("#dataset-search-form")
+    assert not form.get("action")
+    hidden = [(i["name"], i["value"]) for i in form.select("input[type=hidden]")]
+    assert hidden == [("tags", "eau")]
+    sorted_page = soup(
+        app.get(url, query_string={"tags": "eau", "sort": "title_string desc"})
+    )
+    next_page = sorted_page.select(".pagination a")[-1]["href"]
+    assert next_page == f"{url}?tags=eau&sort=title_string+desc&page=2"
+    links = [a["href"] for a in page.select("a[href]")]
+    assert len(links) > 20
+    redundant = [h for h in links if "vocab_themes=environnement" in h]
+    assert redundant == ["/feeds/custom.atom?vocab_themes=environnement"]
 
 
 def test_unknown_theme_is_a_french_404(catalogue, app):

@@ -9,10 +9,8 @@ from flask import request
 
 from ckanext.opendata_collectivites import vocabularies as voc
 from ckanext.opendata_collectivites.logic import pages
-from ckanext.opendata_collectivites.views import icons
-
-THEME_ARG = "vocab_themes"
-SEARCH_ENDPOINTS = ("dataset.search", "collectivites_pages.theme")
+from ckanext.opendata_collectivites.views import icons, theme_links
+from ckanext.opendata_collectivites.views.facets import THEMES as THEME_ARG
 
 
 def theme_list(
@@ -40,8 +38,12 @@ def recent_datasets() -> list[dict[str, Any]]:
 
 
 def search_theme() -> Any | None:
-    """The portal theme a dataset listing is restricted to, if exactly one."""
-    if request.endpoint not in SEARCH_ENDPOINTS:
+    """The theme of a theme page, or of a dataset listing restricted to
+    exactly one theme."""
+    slug = theme_links.current_slug()
+    if slug is not None:
+        return voc.portal_theme(slug)
+    if request.endpoint != "dataset.search":
         return None
     slugs = request.args.getlist(THEME_ARG)
     if len(slugs) != 1:
@@ -118,4 +120,5 @@ def get_helpers() -> dict[str, Any]:
         "collectivites_keyword_url": keyword_search_url,
         "collectivites_icon": icons.icon,
         "collectivites_home_limit": home_limit,
+        **theme_links.get_helpers(),
     }

@@ -6,11 +6,11 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.views import dataset as dataset_views
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, before_render_template, request
 from werkzeug.datastructures import ImmutableMultiDict
 
 from ckanext.opendata_collectivites import vocabularies as voc
-from ckanext.opendata_collectivites.views import helpers
+from ckanext.opendata_collectivites.views import helpers, theme_links
 
 pages = Blueprint("collectivites_pages", __name__)
 
@@ -23,15 +23,17 @@ def themes() -> str:
 def theme(slug: str) -> str | Any:
     """The theme's page: CKAN's dataset search restricted to the theme.
 
-    The restriction is an ordinary search filter (``vocab_themes=<slug>``), so
-    CKAN's own view does the searching, facets, sorting and paging, and its
-    links (next page, sort, facets) keep the filter; ``page.html`` shows the
-    theme's header on any listing restricted to exactly one theme.
+    The restriction is an ordinary search filter (``vocab_themes=<slug>``)
+    added to the request's arguments, so CKAN's own view does the searching,
+    facets, sorting and paging; ``theme_links`` keeps its links (next page,
+    sort, facets) on ``/themes/<slug>``, and ``page.html`` shows the theme's
+    header.
     """
     if voc.portal_theme(slug) is None:
         tk.abort(404, tk._("Theme not found"))
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != helpers.THEME_ARG]
-    request.args = ImmutableMultiDict([(helpers.THEME_ARG, slug)] + args)
+    own = (helpers.THEME_ARG, slug)
+    args = [arg for arg in request.args.items(multi=True) if arg != own]
+    request.args = ImmutableMultiDict([own, *args])
     return dataset_views.search("dataset")
 
 
@@ -93,6 +95,11 @@ pages.add_url_rule("/themes", view_func=themes, strict_slashes=False)
 pages.add_url_rule("/themes/<slug>", view_func=theme)
 pages.add_url_rule("/themes/<slug>/catalog.<_format>", view_func=theme_catalog)
 pages.add_url_rule("/mots-cles", view_func=keywords, strict_slashes=False)
+pages.record_once(
+    lambda state: before_render_template.connect(
+        theme_links.on_render, state.app, weak=False
+    )
+)
 
 
 def get_blueprints() -> list[Blueprint]:
