@@ -131,8 +131,27 @@ def format_population(value: Any) -> str:
     return f"{n:,}".replace(",", "\u202f")
 
 
+def _is_empty(value: Any) -> bool:
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return all(_is_empty(item) for item in value)
+    return value is None
+
+
+def shown_fields(
+    fields: list[dict[str, Any]], data: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The schema fields of ``data`` worth a row on its page: those with a
+    value (an empty optional field would be an empty row)."""
+    return [f for f in fields if not _is_empty(data.get(f["field_name"]))]
+
+
 def get_helpers() -> dict[str, Any]:
     return {
+        "collectivites_shown_fields": shown_fields,
         "collectivites_theme_choices": theme_choices,
         "collectivites_frequency_choices": frequency_choices,
         "collectivites_granularity_choices": granularity_choices,
