@@ -91,6 +91,9 @@ def main() -> None:
         "--reuse", action="store_true", help="keep the datasets of a previous run"
     )
     ap.add_argument("--profile", choices=("old", "new"), help="cProfile one rebuild")
+    ap.add_argument(
+        "--workers", type=int, help="ckanext.collectivites.search.rebuild_workers"
+    )
     args = ap.parse_args()
 
     os.environ["CKAN_SQLALCHEMY_URL"] = (
@@ -113,6 +116,10 @@ def main() -> None:
     from ckanext.opendata_collectivites.demo import synthetic
     from ckanext.opendata_collectivites.search import rebuild as batched
 
+    if args.workers is not None:
+        from ckan.common import config
+
+        config[batched.WORKERS_OPTION] = args.workers
     with app.test_request_context():
         existing = (
             model.Session.query(model.Package)

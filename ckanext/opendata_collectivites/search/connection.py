@@ -178,6 +178,20 @@ class PostgresSolr:
         return ""
 
     @_wrap_db_errors
+    def add_rows(self, rows: Iterable[writer.Row]) -> None:
+        """Index rows already built by :func:`writer.build_row` (a rebuild worker's)."""
+        session = _session()
+        by_id = {row.index_id: row for row in rows}
+        if not by_id:
+            return
+        cache.mark_dirty(session)
+        pending = session.info.get(_BUFFER)
+        if pending is not None:
+            pending.update(by_id)
+        else:
+            self._write(session, list(by_id.values()))
+
+    @_wrap_db_errors
     def flush(self) -> None:
         """Write the rows kept by :func:`buffered_writes` so far."""
         self._flush(_session())

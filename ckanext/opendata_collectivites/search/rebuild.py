@@ -13,7 +13,10 @@ hooks, so the same index documents) and removes its per-dataset round trips:
 * the chunk's ``Package`` objects are loaded at once, so ``Package.get`` is
   served from the session's identity map;
 * the engine's ``add`` keeps the built index rows and writes them with one
-  multi-row INSERT per chunk (``connection.buffered_writes``).
+  multi-row INSERT per chunk (``connection.buffered_writes``);
+* with ``ckanext.collectivites.search.rebuild_workers`` (default: one per
+  core), forked workers show and index the chunks and send the rows back;
+  this process writes them in order, in its single transaction.
 
 Options, progress output and error handling are CKAN's: ``only_missing``,
 ``clear``, ``force`` (log and continue), ``defer_commit`` (commit per dataset
@@ -23,6 +26,8 @@ when false), ``package_id``/``package_ids``.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import sys
 from collections import defaultdict
 from collections.abc import Collection, Iterator
@@ -45,7 +50,8 @@ log = logging.getLogger(__name__)
 STOCK_REBUILD = _search.rebuild
 _STOCK_EXECUTE = model_dictize._execute
 PREFETCH = "collectivites_search_prefetch"
-CHUNK = 250
+WORKERS_OPTION = "ckanext.collectivites.search.rebuild_workers"
+CHUNK = 100
 
 
 def _rows(fields: list[str], values: list[tuple]) -> list[Any]:
@@ -225,6 +231,19 @@ def _package_ids(only_missing: bool, clear: bool) -> list[str] | None:
     return package_ids
 
 
+def _index(context: dict[str, Any], pid: str, defer_commit: bool) -> None:
+    """What CKAN's rebuild does for one dataset."""
+    show = logic.get_action("package_show")
+    _search.index_for(model.Package).update_dict(
+        show(context, {"id": pid}), defer_commit
+    )
+
+
+def _workers(total: int) -> int:
+    wanted = config.get(WORKERS_OPTION) or os.cpu_count() or 1
+    return max(1, min(int(wanted), total // CHUNK))
+
+
 def rebuild(
     package_id: str | None = None,
     only_missing: bool = False,
@@ -246,14 +265,14 @@ def rebuild(
             clear=clear,
         )
     log.info("Rebuilding search index...")
-    package_index = _search.index_for(model.Package)
     context: dict[str, Any] = {
         "ignore_auth": True,
         "validate": False,
         "use_cache": False,
     }
-    show = logic.get_action("package_show")
     if package_ids is not None:
+        show = logic.get_action("package_show")
+        package_index = _search.index_for(model.Package)
         for chunk in _chunks(list(package_ids)):
             with _prefetched(context, chunk), connection.buffered_writes():
                 for pid in chunk:
@@ -266,22 +285,125 @@ def rebuild(
     ids = _package_ids(only_missing, clear)
     if ids is None:
         return
-    total = len(ids)
-    counter = 0
-    for chunk in _chunks(ids):
-        with _prefetched(context, chunk), connection.buffered_writes():
-            for pid in chunk:
-                counter += 1
-                if not quiet:
-                    sys.stdout.write(f"\rIndexing dataset {counter}/{total}")
-                    sys.stdout.flush()
-                try:
-                    package_index.update_dict(show(context, {"id": pid}), defer_commit)
-                except Exception as e:
-                    log.error("Error while indexing dataset %s: %s", pid, repr(e))
-                    if force:
-                        log.error(_search.text_traceback())
-                        continue
-                    raise
+    progress = _Progress(len(ids), quiet)
+    workers = _workers(len(ids)) if defer_commit else 1
+    if workers > 1:
+        _parallel(context, ids, workers, force, progress)
+    else:
+        for chunk in _chunks(ids):
+            _index_chunk(context, chunk, defer_commit, force, progress)
     model.Session.commit()
     log.info("Finished rebuilding search index.")
+
+
+class _Progress:
+    """CKAN's "Indexing dataset i/n" line."""
+
+    def __init__(self, total: int, quiet: bool) -> None:
+        self.total, self.quiet, self.count = total, quiet, 0
+
+    def step(self, n: int = 1) -> None:
+        self.count += n
+        if not self.quiet:
+            sys.stdout.write(f"\rIndexing dataset {self.count}/{self.total}")
+            sys.stdout.flush()
+
+
+def _index_chunk(
+    context: dict[str, Any],
+    chunk: list[str],
+    defer_commit: bool,
+    force: bool,
+    progress: _Progress | None,
+) -> list[str]:
+    """Index ``chunk`` in this process, handling errors as CKAN does.
+
+    Without ``progress`` (a worker) errors are not reported: the failed ids
+    are returned, for the rebuilding process to index them itself.
+    """
+    failed = []
+    with _prefetched(context, chunk), connection.buffered_writes():
+        for pid in chunk:
+            if progress is not None:
+                progress.step()
+            try:
+                _index(context, pid, defer_commit)
+            except Exception as e:
+                if progress is None:
+                    failed.append(pid)
+                    continue
+                log.error("Error while indexing dataset %s: %s", pid, repr(e))
+                if force:
+                    log.error(_search.text_traceback())
+                    continue
+                raise
+    return failed
+
+
+# -- worker processes ---------------------------------------------------------
+# A worker (forked: same configuration and plugins) shows and indexes its
+# chunks with its own read-only database connection; the index rows it builds
+# are sent back instead of written, and the rebuilding process writes them in
+# chunk order, in its own transaction.  A dataset that fails in a worker, or
+# whose indexing would delete from the index, is indexed again by the
+# rebuilding process, which reports errors as CKAN does.
+
+_captured: list[Any] = []
+
+
+def _capture(session: Any, rows: list[Any]) -> None:
+    _captured.extend(rows)
+
+
+def _refuse_delete(self: Any, *args: Any, **kwargs: Any) -> str:
+    raise RuntimeError("index deletions are made by the rebuilding process")
+
+
+def _worker_init() -> None:
+    model.meta.engine.dispose(close=False)  # the parent's connections stay its own
+    model.Session.remove()
+    connection.PostgresSolr._write = staticmethod(_capture)
+    connection.PostgresSolr.delete = _refuse_delete
+
+
+def _worker_chunk(chunk: list[str]) -> tuple[list[Any], list[str]]:
+    context: dict[str, Any] = {
+        "ignore_auth": True,
+        "validate": False,
+        "use_cache": False,
+    }
+    try:
+        failed = _index_chunk(context, chunk, True, True, None)
+    except Exception:  # the prefetch itself failed: all of it again, here
+        log.exception("Rebuild worker failed on a chunk")
+        model.Session.rollback()
+        _captured.clear()
+        return [], chunk
+    rows = list(_captured)
+    _captured.clear()
+    return rows, failed
+
+
+def _parallel(
+    context: dict[str, Any],
+    ids: list[str],
+    workers: int,
+    force: bool,
+    progress: _Progress,
+) -> None:
+    model.Session.commit()  # no connection in use while forking
+    chunks = list(_chunks(ids[1:]))
+    pool = multiprocessing.get_context("fork").Pool(workers, _worker_init)
+    try:
+        results = pool.imap(_worker_chunk, chunks)
+        # the first dataset here: the hooks' session-level effects (e.g. cache
+        # invalidation after the commit) belong to this transaction
+        _index_chunk(context, ids[:1], True, force, progress)
+        for chunk, (rows, failed) in zip(chunks, results, strict=True):
+            connection.PostgresSolr().add_rows(rows)
+            progress.step(len(chunk) - len(failed))
+            if failed:
+                _index_chunk(context, failed, True, force, progress)
+    finally:
+        pool.terminate()
+        pool.join()

@@ -1,0 +1,135 @@
+"""The batched ``search-index rebuild`` leaves exactly CKAN's per-dataset index."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.lib.search as search
+import ckan.model as model
+import pysolr
+import pytest
+from ckan.cli.cli import ckan as ckan_cli
+from ckan.common import config
+from ckan.lib.dictization import model_dictize
+from ckan.tests import helpers
+from sqlalchemy import text
+
+from ckanext.opendata_collectivites.demo import synthetic
+from ckanext.opendata_collectivites.logic import cache as pages_cache
+from ckanext.opendata_collectivites.search import rebuild, writer
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.auth.create_unowned_dataset", True),
+    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_redis"),
+]
+
+
+@pytest.fixture
+def datasets() -> list[dict[str, Any]]:
+    """Varied scheming datasets: private, draft, deleted, without publisher,
+    in groups, harvested, with a relationship."""
+    created = list(synthetic.build(24))
+    helpers.call_action(
+        "package_relationship_create",
+        subject=created[0]["id"],
+        object=created[2]["id"],
+        type="child_of",
+    )
+    return created
+
+
+def _rows() -> dict[str, tuple]:
+    return {
+        r[0]: tuple(r[1:])
+        for r in model.Session.execute(
+            text(
+                "SELECT index_id, site_id, stored - 'indexed_ts', "
+                "strings - 'indexed_ts', tsv::text, hot - 'indexed_ts' "
+                "FROM collectivites_search_doc"
+            )
+        )
+    }
+
+
+def _rebuilt(fn: Any, **kwargs: Any) -> dict[str, tuple]:
+    search.clear_all()
+    fn(defer_commit=True, quiet=True, **kwargs)
+    search.commit()
+    return _rows()
+
+
+def test_rebuild_is_routed_through_the_batched_path():
+    assert search.rebuild is rebuild.rebuild
+    assert model_dictize._execute is rebuild._execute
+
+
+def test_prefetched_dictize_equals_package_dictize(datasets):
+    packages = model.Session.query(model.Package).all()
+    prefetch = rebuild.Prefetch(model.Session, packages)
+    for pkg in packages:
+        plain = model_dictize.package_dictize(pkg, {"model": model, "package": pkg})
+        served = model_dictize.package_dictize(
+            pkg, {"model": model, "package": pkg, rebuild.PREFETCH: prefetch}
+        )
+        assert served == plain
+
+
+def test_batched_and_parallel_rebuilds_equal_ckan_rebuild(datasets, monkeypatch):
+    expected = _rebuilt(rebuild.STOCK_REBUILD)
+    assert len(expected) == 24  # 24 + the harvest source, minus the deleted one
+    monkeypatch.setitem(config, rebuild.WORKERS_OPTION, 1)
+    assert _rebuilt(search.rebuild) == expected
+    monkeypatch.setattr(rebuild, "CHUNK", 4)
+    monkeypatch.setitem(config, rebuild.WORKERS_OPTION, 2)
+    assert _rebuilt(search.rebuild) == expected
+
+
+def _fail_on(monkeypatch: Any, name: str) -> None:
+    build_row = writer.build_row
+
+    def failing(doc: dict[str, Any]) -> writer.Row:
+        if doc.get("name") == name:
+            raise pysolr.SolrError("document refusé")
+        return build_row(doc)
+
+    monkeypatch.setattr(writer, "build_row", failing)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_errors_are_reported_like_ckan(datasets, monkeypatch, workers):
+    monkeypatch.setattr(rebuild, "CHUNK", 4)
+    monkeypatch.setitem(config, rebuild.WORKERS_OPTION, workers)
+    bad = datasets[9]["name"]
+    _fail_on(monkeypatch, bad)
+    search.clear_all()
+    with pytest.raises(search.SearchIndexError, match="document refusé"):
+        search.rebuild(defer_commit=True, quiet=True)
+    model.Session.rollback()
+    rows = _rebuilt(search.rebuild, force=True)
+    assert len(rows) == 23
+    assert search.show(datasets[10]["name"])["name"] == datasets[10]["name"]
+    with pytest.raises(search.SearchError):
+        search.show(bad)
+
+
+def test_cli_options(datasets, cli, monkeypatch):
+    search.clear(datasets[4]["name"])
+    model.Session.commit()
+    result = cli.invoke(ckan_cli, ["search-index", "rebuild", "-o", "-q"])
+    assert result.exit_code == 0, result.output
+    assert search.show(datasets[4]["name"])["id"] == datasets[4]["id"]
+    _fail_on(monkeypatch, datasets[6]["name"])
+    result = cli.invoke(ckan_cli, ["search-index", "rebuild", "-q"])
+    assert result.exit_code == 1 and "document refusé" in result.output
+    result = cli.invoke(ckan_cli, ["search-index", "rebuild", "-i", "-e", "-c", "-q"])
+    assert result.exit_code == 0, result.output
+    result = cli.invoke(ckan_cli, ["search-index", "check"])
+    assert "1 out of" in result.output  # the failing one
+
+
+def test_pages_cache_is_invalidated_once_per_rebuild(datasets, monkeypatch):
+    monkeypatch.setitem(config, rebuild.WORKERS_OPTION, 1)
+    before = pages_cache.generation()
+    search.rebuild(defer_commit=True, quiet=True)
+    search.commit()
+    assert pages_cache.generation() == before + 2  # now, and after the commit
