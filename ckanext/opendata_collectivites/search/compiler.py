@@ -268,7 +268,14 @@ class Compiler:
 
     # -- scoring -------------------------------------------------------------
     def score(self, node: tree.Node) -> str:
-        """Relevance: per dismax clause, the best field boost + tie × the others."""
+        """Relevance: the sum over dismax clauses (query words or phrases) of
+        the clause's best field score plus ``tie`` × its other field scores.
+
+        A field score is the field's ``qf`` boost × a saturated term frequency
+        ``tf / (tf + 1)`` (``ts_rank_cd`` with normalisation 32) in analysed
+        fields, × 0.5 (one occurrence) for an exact match.  A document that
+        matches more words, in more important fields, more often, ranks higher.
+        """
         terms: list[str] = []
         self._collect_scores(node, terms)
         return " + ".join(terms) if terms else "1.0"
@@ -279,9 +286,23 @@ class Compiler:
                 if occur != tree.MUST_NOT:
                     self._collect_scores(child, out)
         elif isinstance(node, tree.DisMax):
-            cases = []
+            scores = []
             for f, boost in node.fields:
-                match = self.condition(tree.Term(f, node.value, node.phrase))
-                cases.append(f"(CASE WHEN {match} THEN {float(boost)} ELSE 0 END)")
-            out.append("GREATEST({})".format(", ".join(cases)))
-            out.append("{} * ({})".format(float(node.tie), " + ".join(cases)))
+                ftype = schema.field(f).type
+                if ftype in schema.ANALYSED:
+                    tsq = text_tsquery(f, ftype, node.value, node.phrase)
+                    if tsq is None:
+                        continue
+                    rank = "ts_rank_cd('{1,1,1,1}', d.tsv, CAST(%s AS tsquery), 32)"
+                    scores.append(f"{float(boost)} * {rank % self.p.add(tsq)}")
+                else:
+                    match = self.condition(tree.Term(f, node.value, node.phrase))
+                    scores.append(f"CASE WHEN {match} THEN {0.5 * boost} ELSE 0 END")
+            if scores:
+                # one evaluation of each field score per row
+                values = ", ".join(f"({x})" for x in scores)
+                tie = float(node.tie)
+                out.append(
+                    f"(SELECT max(s) + {tie} * (sum(s) - max(s)) "  # noqa: S608
+                    f"FROM (VALUES {values}) AS v(s))"
+                )

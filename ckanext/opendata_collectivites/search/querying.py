@@ -245,6 +245,20 @@ def facet_counts_sql(
     return sql
 
 
+def _page_source(where: str, scored: bool) -> str:
+    """The hits, as the page query reads them (alias ``d``).
+
+    A scored query reads the (compressed, out-of-line) text vector once per
+    hit: the sub-query hands a decompressed copy to every scoring function.
+    """
+    if not scored:
+        return f"{TABLE} d WHERE {where}"
+    return (  # noqa: S608 (generated SQL only)
+        "(SELECT d.seq, d.hot, d.terms, d.modified, d.stored, d.strings, "  # noqa: S608
+        f"d.tsv || ''::tsvector AS tsv FROM {TABLE} d WHERE {where} OFFSET 0) d"
+    )
+
+
 def projection(fl: Any) -> tuple[list[str] | None, bool]:
     """Requested stored fields (``None`` = all) and whether ``score`` is wanted."""
     names = [n for item in _as_list(fl) for n in re.split(r"[\s,]+", item) if n]
@@ -331,8 +345,9 @@ def run(session: Any, q: Any, params: dict[str, Any]) -> dict:
                 continue
             order_by.append(f"{sort_expression(name, pp)} {direction} NULLS LAST")
         order_by.append("d.seq ASC")
-        page_sql = (
-            f"SELECT d.seq, {score} AS score FROM {TABLE} d WHERE {where} "  # noqa: S608
+        source = _page_source(where, query.scored)
+        page_sql = (  # noqa: S608 (placeholders and generated SQL only)
+            f"SELECT d.seq, {score} AS score FROM {source} "  # noqa: S608
             f"ORDER BY {', '.join(order_by)} "
             f"LIMIT {pp.add(rows)} OFFSET {pp.add(start)}"
         )
