@@ -12,7 +12,7 @@ cProfile of warm (or cold) requests of URL.
     bash scripts/initdb.sh test.ini ckan_bench_views   # with CKAN_DB_* set, once
     CKAN_SQLALCHEMY_URL=postgresql://ckan:ckan@127.0.0.1:5432/ckan_bench_views \\
         .venv/bin/python benchmarks/pages.py [--datasets 50000] [--repeat 20] \\
-        [--profile /themes/environnement [--cold]]
+        [--cpu] [--profile /themes/environnement [--cold]]
 
 Never point it at a database you care about: it replaces the site's index.
 """
@@ -203,6 +203,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="time this process's CPU (not wall time: SQL time is then left out)",
+    )
     parser.add_argument("--profile", metavar="URL", help="profile requests of URL")
     parser.add_argument(
         "--cold", action="store_true", help="with --profile: cold requests"
@@ -246,13 +251,17 @@ def main() -> int:
     if args.profile:
         profile(get, args.profile, args.repeat, stale if args.cold else lambda: None)
         return 0
-    print(f"{args.datasets} public datasets, {args.repeat} requests per line")
+    clock = time.process_time if args.cpu else time.perf_counter
+    print(
+        f"{args.datasets} public datasets, {args.repeat} requests per line,"
+        f" {'CPU time of this process' if args.cpu else 'wall time'}"
+    )
     print("cold: page aggregates and search results invalidated before each request")
     for url in urls:
-        cold = _ckan.timed(lambda u=url: get(u), args.repeat, setup=stale)
+        cold = _ckan.timed(lambda u=url: get(u), args.repeat, stale, clock)
         print(f"{url:30s} cold  {_ckan.summary(cold)}")
         get(url)
-        warm = _ckan.timed(lambda u=url: get(u), args.repeat)
+        warm = _ckan.timed(lambda u=url: get(u), args.repeat, clock=clock)
         print(f"{url:30s} warm  {_ckan.summary(warm)}")
     load1, load5, _ = os.getloadavg()
     print(f"({os.cpu_count()} CPUs, load average {load1:.1f} / {load5:.1f} at the end)")

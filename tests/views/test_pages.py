@@ -327,3 +327,24 @@ def test_html_in_indexed_keywords_is_escaped(portal, app):
         body = app.get(url).body
         assert tag not in body, url
         assert "&lt;img src=x onerror=" in body, url
+
+
+def test_listing_descriptions_are_plain_text_and_memoised(portal, app):
+    """The memoised ``markdown_extract`` gives CKAN's own text, once computed."""
+    from ckan.lib import helpers as core
+
+    from ckanext.opendata_collectivites.views import memo
+
+    org = portal.org("ville-de-rennes")
+    notes = "**Relevés** de la [qualité de l'eau](https://example.org) & <b>sites</b>"
+    portal.dataset(org, ["environnement"], ["eau"], notes=notes)
+    memo._extract.cache_clear()
+    for _ in range(2):
+        page = soup(app.get("/themes/environnement"))
+        shown = page.select_one(".dataset-item .dataset-content div").get_text(
+            strip=True
+        )
+        assert shown == core.markdown_extract(notes, extract_length=180)
+    assert shown == "Relevés de la qualité de l'eau & sites"
+    info = memo._extract.cache_info()
+    assert (info.misses, info.hits) == (1, 1)

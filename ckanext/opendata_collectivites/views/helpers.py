@@ -9,7 +9,7 @@ from flask import request
 
 from ckanext.opendata_collectivites import vocabularies as voc
 from ckanext.opendata_collectivites.logic import pages
-from ckanext.opendata_collectivites.views import icons, theme_links
+from ckanext.opendata_collectivites.views import icons, memo, theme_links
 from ckanext.opendata_collectivites.views.facets import THEMES as THEME_ARG
 
 
@@ -121,4 +121,5 @@ def get_helpers() -> dict[str, Any]:
         "collectivites_icon": icons.icon,
         "collectivites_home_limit": home_limit,
         **theme_links.get_helpers(),
+        **memo.get_helpers(),
     }

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 import ckan.plugins.toolkit as tk
 from flask import g, has_request_context, request
@@ -45,16 +45,21 @@ def _paths(slug: str) -> tuple[str, str]:
 
 def rebase(url: str, slug: str) -> str:
     """A link of the dataset listing that keeps the theme, expressed on the
-    theme's page (idempotent: any other link is returned unchanged)."""
-    parts = urlsplit(url)
+    theme's page (idempotent: any other link is returned unchanged).
+
+    String work only: CKAN encodes its listing links with ``urlencode``, so
+    the theme's filter is exactly the parameter ``urlencode`` gives.
+    """
     search_path, theme_path = _paths(slug)
-    params = parse_qsl(parts.query, keep_blank_values=True)
-    if parts.path != search_path or (THEME_ARG, slug) not in params:
+    path, _, query = url.partition("?")
+    if path != search_path or not query:
         return url
-    params = [p for p in params if p != (THEME_ARG, slug)]
-    return urlunsplit(
-        (parts.scheme, parts.netloc, theme_path, urlencode(params), parts.fragment)
-    )
+    own = urlencode([(THEME_ARG, slug)])
+    params = query.split("&")
+    kept = [p for p in params if p != own]
+    if len(kept) == len(params):
+        return url
+    return theme_path + ("?" + "&".join(kept) if kept else "")
 
 
 def _rebased(build: Callable[..., str], slug: str) -> Callable[..., str]:
