@@ -250,10 +250,19 @@ class Compiler:
 
     def _dismax(self, node: tree.DisMax) -> str:
         """One clause over every ``qf`` field; analysed fields share one tsquery
-        (a single index probe and a single read of the row's tsvector)."""
+        (a single index probe and a single read of the row's tsvector).
+
+        An exact field copied into an analysed ``qf`` field (``tags`` into
+        ``text``) adds no condition: its exact match implies a match there.
+        """
         queries, ors = [], []
+        analysed = {
+            f for f, _ in node.fields if schema.field(f).type in schema.ANALYSED
+        }
         for f, _ in node.fields:
             ftype = schema.field(f).type
+            if ftype == schema.STRING and analysed & set(schema.copy_targets(f)):
+                continue
             if ftype in schema.ANALYSED:
                 tsq = text_tsquery(f, ftype, node.value, node.phrase)
                 if tsq is not None:

@@ -76,6 +76,15 @@ def is_hot(name: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
+def is_term(name: str) -> bool:
+    """Whether the values of ``name`` are facet terms (see ``terms.py``): the
+    hot exact fields, except dates and the ``not_terms`` list."""
+    return (
+        is_hot(name) and field(name).type == STRING and name not in _load()["not_terms"]
+    )
+
+
+@functools.lru_cache(maxsize=4096)
 def copy_targets(name: str) -> tuple[str, ...]:
     """Fields that Solr's copyField rules fill from field ``name``."""
     return tuple(

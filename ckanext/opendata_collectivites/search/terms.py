@@ -1,12 +1,12 @@
 """Facet terms: exact values as integers, and per-partition facet counts.
 
 Every value of a *term field* (the everyday exact fields of ``hot``, except
-dates) gets a 64-bit id, a hash of ``(field, value)``, so that the id is known
-without a database round trip (the same function exists in SQL, see
-:data:`SQL_TERM_ID`).  A document row keeps its ids in ``terms`` (GIN index):
-filters on term fields are array containments and facet counting adds up
-integers instead of unnesting JSON.  ``collectivites_search_term`` maps the ids
-back to their field and value (facet labels).
+dates and names) gets a 64-bit id, a hash of ``(field, value)``: known without
+a database round trip (migration cs0004 computes it in SQL).  A document row
+keeps its ids in ``terms`` (GIN index): filters on term fields are array
+containments and facet counting adds up integers instead of unnesting JSON.
+``collectivites_search_term`` maps the ids back to their field and value
+(facet labels).
 
 The *partition* of a document is the set of its terms in the fields of the
 base filters CKAN adds to every search (site, state, type, permission
@@ -49,15 +49,7 @@ PARTITION_FIELDS = frozenset(
     ]
 )
 
-# term_id() in SQL (migration of rows indexed before terms existed)
-SQL_TERM_ID = (
-    "('x' || substr(md5({field} || chr(31) || {value}), 1, 16))::bit(64)::bigint"
-)
-
-
-def is_term_field(name: str) -> bool:
-    """Whether the exact values of ``name`` are terms (integer ids)."""
-    return schema.is_hot(name) and schema.field(name).type == schema.STRING
+is_term_field = schema.is_term
 
 
 def _hash64(data: str) -> int:

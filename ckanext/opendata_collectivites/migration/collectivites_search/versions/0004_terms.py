@@ -46,11 +46,16 @@ def upgrade() -> None:
     ):
         op.execute(statement)
 
-    # documents indexed before this revision
+    # documents indexed before this revision: names join the hot fields ...
+    op.execute(
+        "UPDATE collectivites_search_doc SET hot = hot || "
+        "jsonb_build_object('name', strings -> 'name') WHERE strings ? 'name'"
+    )
+    # ... and their term values become terms
     values = (
         "SELECT d.index_id, e.key AS field, v.value FROM collectivites_search_doc d, "
         "jsonb_each(d.hot) e, jsonb_array_elements_text(e.value) v "
-        "WHERE e.key NOT IN ('metadata_modified', 'metadata_created')"
+        "WHERE e.key NOT IN ('metadata_modified', 'metadata_created', 'name')"
     )
     term_id = _hash("field || chr(31) || value")
     op.execute(
