@@ -125,6 +125,8 @@ def test_theme_links_stay_on_the_theme_page(catalogue, app):
     )
     assert len(both.select(".dataset-item")) == 1  # environnement and santé
     # Removing the theme leaves the theme page; removing a keyword does not.
+    pills = [p.get_text(strip=True) for p in page.select(".filter-list .pill")]
+    assert pills == ["Environnement", "eau"]
     removals = [a["href"] for a in page.select(".filter-list a.remove")]
     assert removals == ["/dataset/?tags=eau", url]
     # The search form (query, sort) submits to the theme page itself.
