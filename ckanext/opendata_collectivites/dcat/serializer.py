@@ -14,7 +14,7 @@ from typing import Any
 
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.profiles import DCAT, RDFProfile
-from rdflib import ConjunctiveGraph, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from ckanext.opendata_collectivites.dcat.cache import feed_cache
@@ -76,7 +76,7 @@ class FeedSerializer(RDFSerializer):
             rdf_format = RDFLIB_FORMATS.get(_format, "turtle")
             writer = TurtleWriter(PREFIXES) if rdf_format == "turtle" else None
             parts: list[str] = []
-            merged = None if writer else ConjunctiveGraph()
+            merged = None if writer else page_graph()
             for dataset_dict in dataset_dicts:
                 dataset_ref = URIRef(cache.dataset_uri(dataset_dict))
                 for profile in profiles:
@@ -92,13 +92,21 @@ class FeedSerializer(RDFSerializer):
                 RDFProfile._org_cache.pop(org_id, None)
 
         if writer:
-            head = writer.header() + writer.graph(catalog, first=[catalog_ref])
-            return head + "".join(parts)
-        for triple in catalog:
-            merged.add(triple)
-        for prefix, ns in PREFIXES.items():
-            merged.bind(prefix, ns)
-        return merged.serialize(format=rdf_format)
+            body = writer.header() + writer.graph(catalog, first=[catalog_ref])
+            body += "".join(parts)
+        else:
+            for triple in catalog:
+                merged.add(triple)
+            for prefix, ns in PREFIXES.items():
+                merged.bind(prefix, ns)
+            body = merged.serialize(format=rdf_format)
+            merged.store.clear()
+        # rdflib graphs and their namespace managers form reference cycles,
+        # which only the cyclic GC frees: drop the triples now, so that memory
+        # does not pile up over the pages of a long harvest.
+        catalog.store.clear()
+        scratch.store.clear()
+        return body
 
     @staticmethod
     def _lend_organizations(
