@@ -105,6 +105,8 @@ def test_random_sort(app, a_dataset, sort):
         ({"sort": "metadata_modified"}, 400, "sort"),
         ({"q": "title:[a TO"}, 409, "intervalle non fermé"),
         ({"fq": "metadata_modified:[hier TO NOW]"}, 409, "Date invalide"),
+        ({"fq": "0:*\x00"}, 409, "caractère NUL"),
+        ({"q": "eau", "facet.field": '["tags\\u0000"]'}, 409, "caractère NUL"),
     ],
 )
 def test_pathological_queries_get_clear_french_errors(

@@ -276,7 +276,7 @@ class Compiler:
         return "(" + " OR ".join(ors) + ")" if ors else "FALSE"
 
     # -- scoring -------------------------------------------------------------
-    def score(self, node: tree.Node) -> str:
+    def score(self, node: tree.Node) -> tuple[list[str], str]:
         """Relevance: the sum over dismax clauses (query words or phrases) of
         the clause's best field score plus ``tie`` × its other field scores.
 
@@ -284,12 +284,24 @@ class Compiler:
         ``tf / (tf + 1)`` (``ts_rank_cd`` with normalisation 32) in analysed
         fields, × 0.5 (one occurrence) for an exact match.  A document that
         matches more words, in more important fields, more often, ranks higher.
-        """
-        terms: list[str] = []
-        self._collect_scores(node, terms)
-        return " + ".join(terms) if terms else "1.0"
 
-    def _collect_scores(self, node: tree.Node, out: list[str]) -> None:
+        Returns the field scores (expressions over ``d``, to be computed once
+        per row as columns ``r0``, ``r1``...) and the score over those columns.
+        """
+        clauses: list[tuple[list[str], float]] = []
+        self._collect_scores(node, clauses)
+        columns: list[str] = []
+        total = []
+        for scores, tie in clauses:
+            names = [f"r{len(columns) + k}" for k in range(len(scores))]
+            columns.extend(scores)
+            best = "GREATEST({})".format(", ".join(names))
+            total.append(f"{best} + {tie} * ({' + '.join(names)} - {best})")
+        return columns, " + ".join(total) or "1.0"
+
+    def _collect_scores(
+        self, node: tree.Node, out: list[tuple[list[str], float]]
+    ) -> None:
         if isinstance(node, tree.Bool):
             for occur, child in node.clauses:
                 if occur != tree.MUST_NOT:
@@ -308,10 +320,4 @@ class Compiler:
                     match = self.condition(tree.Term(f, node.value, node.phrase))
                     scores.append(f"CASE WHEN {match} THEN {0.5 * boost} ELSE 0 END")
             if scores:
-                # one evaluation of each field score per row
-                values = ", ".join(f"({x})" for x in scores)
-                tie = float(node.tie)
-                out.append(
-                    f"(SELECT max(s) + {tie} * (sum(s) - max(s)) "  # noqa: S608
-                    f"FROM (VALUES {values}) AS v(s))"
-                )
+                out.append((scores, float(node.tie)))

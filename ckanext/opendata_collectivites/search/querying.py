@@ -245,17 +245,22 @@ def facet_counts_sql(
     return sql
 
 
-def _page_source(where: str, scored: bool) -> str:
-    """The hits, as the page query reads them (alias ``d``).
+def _page_source(where: str, field_scores: list[str]) -> str:
+    """The hits, as the page query reads them (alias ``d``), with the field
+    scores of a scored query as columns ``r0``, ``r1``...
 
-    A scored query reads the (compressed, out-of-line) text vector once per
-    hit: the sub-query hands a decompressed copy to every scoring function.
+    Each field score is computed once per hit, and the (compressed,
+    out-of-line) text vector is read once per hit: the innermost sub-query
+    hands a decompressed copy to the scoring functions.
     """
-    if not scored:
+    if not field_scores:
         return f"{TABLE} d WHERE {where}"
+    columns = ", ".join(f"{expr} AS r{k}" for k, expr in enumerate(field_scores))
     return (  # noqa: S608 (generated SQL only)
-        "(SELECT d.seq, d.hot, d.terms, d.modified, d.stored, d.strings, "  # noqa: S608
-        f"d.tsv || ''::tsvector AS tsv FROM {TABLE} d WHERE {where} OFFSET 0) d"
+        f"(SELECT d.*, {columns} FROM "  # noqa: S608
+        "(SELECT d.seq, d.hot, d.terms, d.modified, d.stored, d.strings, "
+        f"d.tsv || ''::tsvector AS tsv FROM {TABLE} d WHERE {where} OFFSET 0) d "
+        "OFFSET 0) d"
     )
 
 
@@ -271,6 +276,16 @@ def projection(fl: Any) -> tuple[list[str] | None, bool]:
     return names, want_score
 
 
+def _check_characters(q: Any, params: dict[str, Any]) -> None:
+    """Reject NUL characters, which no text value of PostgreSQL can hold."""
+    for value in [q, *params.values()]:
+        if any("\x00" in v for v in _as_list(value)):
+            raise query_error(
+                "The search request contains a NUL character (\\x00), "
+                "which is not allowed."
+            )
+
+
 def run(session: Any, q: Any, params: dict[str, Any]) -> dict:
     """Execute a search; return a Solr-shaped JSON response dict.
 
@@ -279,6 +294,7 @@ def run(session: Any, q: Any, params: dict[str, Any]) -> dict:
     ``metadata_modified`` order).  Each result is cached separately (see
     :mod:`.cache`), so paging through a large result counts it only once.
     """
+    _check_characters(q, params)
     default_op = str(params.get("q.op") or "OR").upper()
     query = parse_query(q, params, default_op)
     filters = [
@@ -293,7 +309,7 @@ def run(session: Any, q: Any, params: dict[str, Any]) -> dict:
     conds = [comp.condition(query.node)] + [comp.condition(n) for n in filters]
     where = " AND ".join(c for c in conds if c != "TRUE") or "TRUE"
     partition_only = comp.partition_only
-    score = comp.score(query.node) if query.scored else "1.0"
+    field_scores, score = comp.score(query.node) if query.scored else ([], "1.0")
     where_values = dict(p.values)  # the condition's and the score's parameters
 
     facet_on = _truthy(params.get("facet", "false"))
@@ -345,7 +361,7 @@ def run(session: Any, q: Any, params: dict[str, Any]) -> dict:
                 continue
             order_by.append(f"{sort_expression(name, pp)} {direction} NULLS LAST")
         order_by.append("d.seq ASC")
-        source = _page_source(where, query.scored)
+        source = _page_source(where, field_scores)
         page_sql = (  # noqa: S608 (placeholders and generated SQL only)
             f"SELECT d.seq, {score} AS score FROM {source} "  # noqa: S608
             f"ORDER BY {', '.join(order_by)} "
