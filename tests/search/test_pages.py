@@ -31,3 +31,26 @@ def test_dataset_page_facets_and_syntax_error(app):
     assert "Pistes cyclables" in body and "Ville de Rennes" in body and "CSV" in body
     response = app.get("/dataset/?q=--included")
     assert response.status_code == 200 and "search-error" in response.body
+
+
+def test_dataset_page_counts_from_partition_counts(app, monkeypatch):
+    """The default listing (anonymous and member) reads the maintained counts,
+    not the hits; a filter on a facet value counts over the hits."""
+    from ckanext.opendata_collectivites.search import querying, terms
+
+    org = factories.Organization()
+    factories.Dataset(title="Budget", owner_org=org["id"], tags=[{"name": "budget"}])
+    factories.Dataset(title="Privé", owner_org=org["id"], private=True)
+    user = factories.User()
+    count_sql: list[str] = []
+    run = querying.facet_counts_sql
+    monkeypatch.setattr(
+        querying,
+        "facet_counts_sql",
+        lambda *args: count_sql.append(run(*args)) or count_sql[-1],
+    )
+    assert "budget" in app.get("/dataset/").body
+    member = {"Authorization": factories.APIToken(user=user["name"])["token"]}
+    app.get("/dataset/", headers=member)
+    app.get("/dataset/?tags=budget")
+    assert [terms.COUNT_TABLE in sql for sql in count_sql] == [True, True, False]
