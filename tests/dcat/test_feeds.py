@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from ckan.plugins import toolkit as tk
@@ -159,6 +159,19 @@ def test_errors_are_clear_and_never_500(app, portal):
     unknown = app.get("/organization/nulle-part/catalog.ttl")
     assert unknown.status_code == 404
     assert unknown.get_data(as_text=True).strip()
+
+
+def test_territory_uris_without_insee_uri_answer_with_their_datasets(app, portal):
+    """EPCI URIs in the feeds are the portal's: 303 to the datasets about it."""
+    response = app.get("/territoire/epci/243500139", follow_redirects=False)
+    assert response.status_code == 303
+    target = urlsplit(response.headers["Location"])
+    assert target.netloc and target.path == "/dataset/"
+    assert parse_qs(target.query) == {"vocab_territories_all": ["epci:243500139"]}
+    assert app.get(f"{target.path}?{target.query}").status_code == 200
+    unknown = app.get("/territoire/epci/000000000", follow_redirects=False)
+    assert unknown.status_code == 404
+    assert "Territoire inconnu" in unknown.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

@@ -185,7 +185,7 @@ def test_datagouv_identifier_licences_and_polygons(collectivites):
             hvd=False,
             license_id="cc-by",
             identifier="",
-            territories=["region:53"],
+            territories=["region:53", "epci:243500139"],
         ),
     ]
     g = _graph(*datasets)
@@ -216,10 +216,24 @@ def test_datagouv_identifier_licences_and_polygons(collectivites):
     )
     region = URIRef("http://id.insee.fr/geo/region/53")
     assert any(str(o).startswith("POLYGON") for o in g.objects(region, LOCN_BBOX))
-    # Communes: INSEE URI and name, no shape shipped.
+    # Communes: INSEE URI, name, box around the commune and its centroid.
     commune = URIRef("http://id.insee.fr/geo/commune/35238")
     assert str(g.value(commune, SKOS.prefLabel)) == "Rennes"
-    assert g.value(commune, LOCN_BBOX) is None
+    assert _box(g, commune) == pytest.approx((-1.753, 48.076, -1.624, 48.156))
+    assert str(g.value(commune, DCAT.centroid)) == "POINT (-1.6819 48.1118)"
+    # EPCI: the portal's URI (INSEE has no code-based one), box of its communes.
+    epci = URIRef("http://test.ckan.net/territoire/epci/243500139")
+    assert str(g.value(epci, DCT.identifier)) == "epci:243500139"
+    w, s, e, n = _box(g, epci)
+    assert w < -1.753 and s < 48.076 and e > -1.624 and n > 48.156  # holds Rennes
+
+
+def _box(g: Graph, node: URIRef) -> tuple[float, ...]:
+    """W, S, E, N of a ``dcat:bbox`` WKT polygon."""
+    (wkt,) = [str(o) for o in g.objects(node, LOCN_BBOX) if str(o).startswith("POLY")]
+    points = [p.split() for p in wkt.split("((")[1].rstrip(")").split(",")]
+    xs, ys = [float(p[0]) for p in points], [float(p[1]) for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 # --- Round trip --------------------------------------------------------------------

@@ -55,6 +55,17 @@ class FeedCache:
     def organization_uri(self, org: dict[str, Any]) -> str:
         return f"{self.base_uri}/organization/{org['id']}"
 
+    def territory_uri(self, territory: Any) -> str:
+        """INSEE code-based URI, else the portal's (``/territoire/epci/<SIREN>``).
+
+        INSEE publishes EPCI only under versioned UUID URIs, which cannot be
+        derived from the SIREN offline; the portal's URI answers with the
+        datasets about the territory (see :func:`.feeds.territory`).
+        """
+        return territory.insee_uri or (
+            f"{self.base_uri}/territoire/{territory.kind}/{territory.code}"
+        )
+
     # Organisations -----------------------------------------------------
     def prefetch_organizations(self, ids_or_names: Iterable[str]) -> None:
         """Load the organisations (core fields + extras) with two queries."""

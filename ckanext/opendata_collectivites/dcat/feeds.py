@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchError
 from dateutil.parser import parse as parse_date
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, redirect, request
 
 from ckanext.opendata_collectivites.dcat import scdl
 from ckanext.opendata_collectivites.dcat.serializer import CONTENT_TYPES, FeedSerializer
@@ -239,6 +239,20 @@ def dataset_read(id: str) -> Any:
     return response
 
 
+def territory(kind: str, code: str) -> Response:
+    """``/territoire/<kind>/<code>``: the URI feeds give territories without an
+    INSEE URI (EPCI); answers 303 with the datasets about the territory."""
+    from ckanext.opendata_collectivites import vocabularies as voc
+
+    found = voc.territory(f"{kind}:{code}")
+    if found is None:
+        return _error(FeedError(404, tk._("Unknown territory.")))
+    target = tk.url_for(
+        "dataset.search", vocab_territories_all=found.id, qualified=True
+    )
+    return redirect(target, code=303)
+
+
 def get_blueprints() -> list[Blueprint]:
     bp = Blueprint("collectivites_dcat", __name__)
     bp.add_url_rule("/catalog.<_format>", view_func=catalog, endpoint="catalog")
@@ -253,4 +267,7 @@ def get_blueprints() -> list[Blueprint]:
         endpoint="organization_catalogue_csv",
     )
     bp.add_url_rule("/dataset/<id>", view_func=dataset_read, endpoint="dataset_read")
+    bp.add_url_rule(
+        "/territoire/<kind>/<code>", view_func=territory, endpoint="territory"
+    )
     return [bp]

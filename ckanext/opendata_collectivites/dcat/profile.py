@@ -153,7 +153,7 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
             _as_list(d.get("access_rights")),
             DCT.RightsStatement,
         )
-        self._spatial_coverage(dataset_ref, d)
+        self._spatial_coverage(dataset_ref, d, cache)
         self._standards(dataset_ref)
         hvd = self._hvd(dataset_ref, d)
         # Not a DCAT-AP dataset property, but the first place data.gouv.fr
@@ -208,9 +208,10 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
                 )
             )
         territory = voc.territory(org["territory"]) if org.get("territory") else None
-        if territory and territory.insee_uri:
-            g.add((ref, DCT.spatial, URIRef(territory.insee_uri)))
-            g.add((URIRef(territory.insee_uri), RDF.type, DCT.Location))
+        if territory:
+            place = URIRef(cache.territory_uri(territory))
+            g.add((ref, DCT.spatial, place))
+            g.add((place, RDF.type, DCT.Location))
         return ref
 
     def _contact(self, dataset_ref, d: dict[str, Any], cache: FeedCache) -> None:
@@ -290,18 +291,20 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
                     )
                 )
 
-    def _spatial_coverage(self, dataset_ref, d: dict[str, Any]) -> None:
+    def _spatial_coverage(
+        self, dataset_ref, d: dict[str, Any], cache: FeedCache
+    ) -> None:
         g = self.g
         self._drop(dataset_ref, DCT.spatial)
+        desc = self.shared
         for territory_id in _as_list(d.get("territories")):
             territory = voc.territory(territory_id)
             if territory is None:
                 continue
-            node = URIRef(territory.insee_uri) if territory.insee_uri else BNode()
+            node = URIRef(cache.territory_uri(territory))
             g.add((dataset_ref, DCT.spatial, node))
-            desc = self.shared if isinstance(node, URIRef) else g
             if (node, DCT.identifier, Literal(territory.id)) in desc:
-                continue
+                continue  # described once per page
             desc.add((node, RDF.type, DCT.Location))
             desc.add((node, SKOS.prefLabel, Literal(territory.name, lang="fr")))
             desc.add((node, DCT.identifier, Literal(territory.id)))
