@@ -23,6 +23,7 @@ setup(
             "**/*.yaml",
             "**/*.json",
             "**/*.json.gz",
+            "**/*.tsv.gz",
             "**/*.csv",
             "**/*.ini",
             "**/*.mako",
