@@ -164,3 +164,28 @@ def test_uncommitted_writes_are_counted_in_their_session(empty_index):
     assert _search({**req, "mincount": 1}, []) == (2, {"tags": ["x", 2]})
     model.Session.rollback()
     assert _search({**req, "mincount": 1}, []) == (1, {"tags": ["x", 1]})
+
+
+def test_concurrent_first_indexing_of_a_document_is_counted_once(empty_index):
+    """Two transactions index the same new document: the second waits for the
+    first, then replaces its version (counted once, with the second's terms)."""
+    import threading
+
+    conn = make_connection()
+    conn.add(docs=[doc("x", tags=["premier"])], commit=False)  # not committed
+    done = threading.Event()
+
+    def other_transaction() -> None:
+        try:
+            make_connection().add(docs=[doc("x", tags=["second"])], commit=True)
+        finally:
+            model.Session.remove()
+            done.set()
+
+    thread = threading.Thread(target=other_transaction)
+    thread.start()
+    assert not done.wait(1)  # blocked by this transaction's new row
+    model.Session.commit()
+    thread.join(10)
+    req = {"labels": "public", "state": "*", "fields": ["tags"], "limit": 10}
+    assert _search({**req, "mincount": 1}, []) == (1, {"tags": ["second", 1]})

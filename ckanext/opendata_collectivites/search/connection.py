@@ -39,6 +39,10 @@ _UPSERT = (  # noqa: S608 (constant table name; rows go through execute_values)
 _UPSERT_ROW = (
     "(%s, %s, %s::jsonb, %s::jsonb, %s::tsvector, %s::jsonb, %s::bigint[], %s, %s)"
 )
+# documents not indexed yet (another transaction may be indexing them too)
+_INSERT = _UPSERT[: _UPSERT.index(" ON CONFLICT")] + (
+    " ON CONFLICT (index_id) DO NOTHING RETURNING index_id"
+)
 
 
 def _values(row: writer.Row) -> tuple:
@@ -207,9 +211,19 @@ class PostgresSolr:
     @staticmethod
     def _write(session: Any, rows: list[writer.Row]) -> None:
         cursor = session.connection().connection.cursor()
-        terms.before_write(session, cursor, rows)
-        values = list(map(_values, rows))
-        execute_values(cursor, _UPSERT, values, template=_UPSERT_ROW, page_size=500)
+        indexed = terms.before_write(session, cursor, rows)
+        new = [row for row in rows if row.index_id not in indexed]
+        if new:
+            inserted = execute_values(
+                cursor, _INSERT, list(map(_values, new)), _UPSERT_ROW, 500, fetch=True
+            )
+            done = {index_id for (index_id,) in inserted}
+            # indexed meanwhile by a transaction that has now committed
+            raced = [row.index_id for row in new if row.index_id not in done]
+            indexed |= terms.replaced(session, cursor, raced) if raced else set()
+        values = [_values(row) for row in rows if row.index_id in indexed]
+        if values:
+            execute_values(cursor, _UPSERT, values, _UPSERT_ROW, page_size=500)
         if session.info.get(_COMMITTING):
             terms.flush(session)
 

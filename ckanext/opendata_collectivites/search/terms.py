@@ -148,9 +148,14 @@ def flush(session: Any) -> None:
         )
 
 
-def before_write(session: Any, cursor: Any, rows: list[Any]) -> None:
-    """Before upserting ``rows`` (:class:`~.writer.Row`): record the labels of
-    their terms, and count them in place of the versions they replace."""
+def before_write(session: Any, cursor: Any, rows: list[Any]) -> set[str]:
+    """Before writing ``rows`` (:class:`~.writer.Row`): record the labels of
+    their terms, count them, and uncount the versions they replace.
+
+    Returns the ids of the rows that replace an indexed version (locked until
+    the commit).  The others are new: :func:`replaced` handles those that
+    another transaction indexed meanwhile.
+    """
     labels = {i: (f, v) for row in rows for i, f, v in row.terms}
     if labels:
         ids = sorted(labels)
@@ -160,17 +165,24 @@ def before_write(session: Any, cursor: Any, rows: list[Any]) -> None:
             "ON CONFLICT DO NOTHING",
             (ids, [labels[i][0] for i in ids], [labels[i][1] for i in ids]),
         )
-    # the rows stay locked until the commit: their old terms cannot change
-    cursor.execute(
-        "SELECT part, terms FROM collectivites_search_doc "
-        "WHERE index_id = ANY(%s) FOR UPDATE",
-        ([row.index_id for row in rows],),
-    )
-    uncount(session, cursor.fetchall())
     changes = pending(session)
     for row in rows:
         changes.partitions.setdefault(row.part, row.partition)
         changes.add(row.part, (i for i, _, _ in row.terms), 1)
+    return replaced(session, cursor, [row.index_id for row in rows])
+
+
+def replaced(session: Any, cursor: Any, index_ids: list[str]) -> set[str]:
+    """Lock the indexed versions of ``index_ids`` until the commit (their
+    terms cannot change meanwhile) and uncount them; return the ids found."""
+    cursor.execute(
+        "SELECT index_id, part, terms FROM collectivites_search_doc "
+        "WHERE index_id = ANY(%s) FOR UPDATE",
+        (index_ids,),
+    )
+    found = cursor.fetchall()
+    uncount(session, ((part, ids) for _, part, ids in found))
+    return {index_id for index_id, _, _ in found}
 
 
 def uncount(session: Any, removed: Iterable[tuple[int, list[int]]]) -> None:
