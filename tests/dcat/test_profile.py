@@ -368,3 +368,22 @@ def test_fast_turtle_equals_rdflib_turtle(collectivites):
         data=serializer.g.serialize(format="turtle"), format="turtle"
     )
     assert isomorphic(Graph().parse(data=text, format="turtle"), expected)
+
+
+def test_profile_classes_are_looked_up_once_per_process(monkeypatch):
+    from ckanext.dcat import processors
+
+    FeedSerializer(profiles=CHAIN)
+    calls = []
+    original = processors.entry_points
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("name"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(processors, "entry_points", counting)
+    serializer = FeedSerializer(profiles=CHAIN)
+    assert calls == []
+    assert [p.name for p in serializer._profiles] == CHAIN
+    RDFSerializer(profiles=CHAIN)  # the stock serializer still scans
+    assert calls == CHAIN
