@@ -9,7 +9,10 @@ three resources each, 20 collectivités in the database), three contenders:
   ``compat/dcat_quote.py``) are reverted: the defect the issue describes;
 - stock with fixes: the same in this process, work-arounds applied;
 - ours: ``FeedSerializer.serialize_page`` with
-  ``euro_dcat_ap_3 collectivites_dcat_ap`` (what ``/catalog.ttl`` runs here).
+  ``euro_dcat_ap_3 collectivites_dcat_ap`` (what ``/catalog.ttl`` runs here);
+- for the single page also ``euro_dcat_ap_3`` alone through
+  ``FeedSerializer``: the stock profile's own work, which runs first in our
+  chain, bounds what the chain can reach.
 
 1. one catalogue page of N datasets (default 1,000) to Turtle, ``--repeat``
    runs, median datasets/s;
@@ -161,6 +164,13 @@ def our_page(dicts: list[dict[str, Any]]) -> str:
     return FeedSerializer(profiles=OURS).serialize_page({}, dicts, "ttl")
 
 
+def stock_profile_in_our_feed(dicts: list[dict[str, Any]]) -> str:
+    """``euro_dcat_ap_3`` alone through our serializer: the chain's ceiling."""
+    from ckanext.opendata_collectivites.dcat.serializer import FeedSerializer
+
+    return FeedSerializer(profiles=STOCK).serialize_page({}, dicts, "ttl")
+
+
 def rate(
     fn: Serialise,
     batches: Iterator[list[dict[str, Any]]],
@@ -185,6 +195,7 @@ def measure(
     orgs: list[dict[str, Any]],
     args: argparse.Namespace,
     limit_pages: int | None = None,
+    full: bool = True,
 ) -> dict[str, Any]:
     """One page ``--repeat`` times (median), then the full catalogue."""
     fn([dataset(0, orgs)])  # warm caches (vocabularies, entry points)
@@ -196,14 +207,14 @@ def measure(
             "cpu_rate": statistics.median(r["cpu_rate"] for r in runs),
             "runs": [r["rate"] for r in runs],
         },
-        "full": rate(fn, pages(args.full, orgs), limit_pages),
+        "full": rate(fn, pages(args.full, orgs), limit_pages) if full else None,
     }
 
 
 def as_shipped(args: argparse.Namespace) -> dict[str, Any]:
     """:func:`measure` stock in a new process, the work-arounds reverted."""
     cmd = [
-        sys.executable,
+        args.shipped_python or sys.executable,
         os.path.abspath(__file__),
         "--as-shipped-worker",
         f"--page={args.page}",
@@ -252,6 +263,7 @@ def report(
     shipped: dict[str, Any],
     fixed: dict[str, Any],
     ours: dict[str, Any],
+    ceiling: dict[str, Any],
 ) -> None:
     titles = {
         "page": f"1) one page of {args.page} datasets -> Turtle, "
@@ -264,6 +276,8 @@ def report(
         print(_line("stock euro_dcat_ap_3, shipped", shipped[key]))
         print(_line("stock, with the work-arounds", fixed[key]))
         print(_line("collectivites (+profile)", ours[key]))
+        if ceiling[key]:
+            print(_line("stock profile alone, our feed", ceiling[key]))
         for label, other in (("shipped", shipped), ("with work-arounds", fixed)):
             wall = ours[key]["rate"] / other[key]["rate"]
             cpu = ours[key]["cpu_rate"] / other[key]["cpu_rate"]
@@ -289,6 +303,11 @@ def main() -> None:
         help="catalogue sizes of the peak-memory passes (page by page)",
     )
     ap.add_argument("--profile", action="store_true", help="cProfile our page")
+    ap.add_argument(
+        "--shipped-python",
+        help="interpreter of the 'stock as shipped' run, e.g. a venv with the "
+        "CKAN version the issue measured (2.11.5) and this package installed",
+    )
     ap.add_argument("--as-shipped-worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
 
@@ -303,7 +322,7 @@ def main() -> None:
             plugin_scan.revert()
             dcat_quote.revert()
             result = measure(stock_page, orgs, args, args.stock_full_pages)
-            print(json.dumps(result))
+            print(json.dumps({**result, "ckan": ckan.__version__}))
             return
         print(
             f"CKAN {ckan.__version__}; work-arounds in this process: plugin scan "
@@ -311,9 +330,11 @@ def main() -> None:
         )
         print(f"before: {load()}")
         shipped = as_shipped(args)
+        print(f"stock as shipped measured on CKAN {shipped['ckan']}")
         fixed = measure(stock_page, orgs, args, args.stock_full_pages)
         ours = measure(our_page, orgs, args)
-        report(args, shipped, fixed, ours)
+        ceiling = measure(stock_profile_in_our_feed, orgs, args, full=False)
+        report(args, shipped, fixed, ours, ceiling)
         print(f"after the timed runs: {load()}")
 
         print("\n3) peak traced Python memory (tracemalloc, untimed pass)")
