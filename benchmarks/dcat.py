@@ -29,6 +29,18 @@ Usage::
 
 The stock full-catalogue runs are long: ``--stock-full-pages K`` times only
 their first K pages and reports the measured rate (default: all pages).
+
+The issue measured stock on CKAN 2.11.5, whose plugin iteration re-scans
+every distribution's entry points; 2.11.6 (pinned) only re-loads them. To
+measure stock as shipped on 2.11.5, give the worker its own venv::
+
+    python3 -m venv /tmp/ckan2115
+    sed 's/==2.11.6/==2.11.5/' requirements.txt > /tmp/req-2115.txt
+    /tmp/ckan2115/bin/pip install -r /tmp/req-2115.txt wheel
+    /tmp/ckan2115/bin/pip install --no-deps --no-build-isolation .
+    .venv/bin/python benchmarks/dcat.py --shipped-python /tmp/ckan2115/bin/python \\
+        --stock-full-pages 20
+
 ``--profile`` prints the cProfile top (by own time) of this project's page.
 """
 
