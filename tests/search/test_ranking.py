@@ -82,3 +82,11 @@ def test_score_is_returned(corpus):
     scores = [d["score"] for d in docs]
     assert docs[0]["name"] == "titre-deux-mots"
     assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1] > 0
+
+
+def test_text_search_restores_planner_settings(corpus):
+    import ckan.model as model
+    from sqlalchemy import text
+
+    assert dismax("eau") == ["titre-eau", "notes-eau"]
+    assert model.Session.execute(text("SHOW enable_seqscan")).scalar() == "on"

@@ -175,13 +175,11 @@ def _json_values(fields: dict[int, str]) -> str:
     return f"SELECT k, v, count(*) AS n FROM ({values}) j GROUP BY k, v"  # noqa: S608
 
 
-def _partition_counts_sql(
-    where: str, fields: list[str], facets: bool, p: Params
-) -> str:
+def _partition_counts_sql(where: str, fields: list[str], p: Params) -> str:
     """Hit count and term counts of a partition-only search, from the counts
     maintained per partition (see :mod:`.terms`)."""
     wanted = f"c.term = {terms.DOC}"
-    if facets:
+    if fields:
         wanted += (
             f" OR c.term IN (SELECT id FROM {terms.TERM_TABLE} "  # noqa: S608
             f"WHERE field = ANY(CAST({p.add(fields)} AS text[])))"
@@ -230,7 +228,7 @@ def facet_counts_sql(
     json_fields = {k: f for k, f in enumerate(fields) if not terms.is_term_field(f)}
     term_fields = [f for f in fields if terms.is_term_field(f)]
     if partition_only and not json_fields:
-        sql = _partition_counts_sql(where, term_fields, bool(term_fields), p)
+        sql = _partition_counts_sql(where, term_fields, p)
     else:
         sql = _scan_counts_sql(where, term_fields, json_fields, p)
     values = []
@@ -383,13 +381,32 @@ def _cached(session: Any, sql: str, values: dict[str, Any]) -> list:
     cache_key = cache.key(session, sql, values)
     result = cache.get(cache_key)
     if result is None:
-        # large hit sets sort and aggregate in memory rather than on disk
-        session.execute(
-            text("SELECT set_config('work_mem', :wm, true)"), {"wm": WORK_MEM}
-        )
-        result = [tuple(row) for row in session.execute(text(sql), values)]
+        result = _execute(session, sql, values)
         cache.put(cache_key, result)
     return result
+
+
+def _execute(session: Any, sql: str, values: dict[str, Any]) -> list:
+    """Run a search statement: large hit sets sort and aggregate in memory
+    rather than on disk; a text match is read from its GIN index rather than
+    by reading every row's text vector (out of line: the planner does not
+    count that cost, and would scan the table for a frequent word)."""
+    text_match = "d.tsv @@" in sql
+    previous = session.execute(
+        text(
+            "SELECT set_config('work_mem', :wm, true), "
+            "current_setting('enable_seqscan')"
+        ),
+        {"wm": WORK_MEM},
+    ).first()[1]
+    if text_match:
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+    rows = [tuple(row) for row in session.execute(text(sql), values)]
+    if text_match:  # (a failed statement rolls the setting back with it)
+        session.execute(
+            text("SELECT set_config('enable_seqscan', :v, true)"), {"v": previous}
+        )
+    return rows
 
 
 def fetch_docs(session: Any, page: list[tuple[int, float]], fl: Any) -> list[dict]:
