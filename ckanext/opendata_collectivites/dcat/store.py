@@ -118,12 +118,9 @@ class PageStore(Store):
     def contexts(self, triple=None) -> Iterator:  # type: ignore[override]
         return iter(())
 
-    def by_subject(self) -> dict[Any, list[tuple[Any, Any]]]:
-        """``{subject: [(predicate, object), ...]}`` in insertion order."""
-        return {
-            s: [(p, o) for p, objs in po.items() for o in objs]
-            for s, po in self.spo.items()
-        }
+    def by_subject(self) -> Index:
+        """The subject index ``{subject: {predicate: {object: None}}}`` (read only)."""
+        return self.spo
 
     # Namespaces (the stock profiles bind theirs on every dataset) -------
     def bind(self, prefix: str, namespace: Any, override: bool = True) -> None:

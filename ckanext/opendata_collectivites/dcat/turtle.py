@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
@@ -59,6 +59,11 @@ class TurtleWriter:
         return out
 
     def term(self, t) -> str:
+        kind = type(t)
+        if kind is URIRef:
+            return self._cache.get(t) or self.iri(t)
+        if kind is BNode:
+            return f"_:{t}"
         if isinstance(t, Literal):
             text = '"' + str(t).translate(_ESCAPES) + '"'
             if t.language:
@@ -72,22 +77,27 @@ class TurtleWriter:
 
     def graph(self, g: Graph, first: Iterable = ()) -> str:
         """The triples of ``g``, subjects in ``first`` written first."""
-        grouped = getattr(g.store, "by_subject", None)
-        if grouped is not None:
-            by_subject = grouped()
+        index = getattr(g.store, "by_subject", None)
+        if index is not None:
+            by_subject = index()
         else:
             by_subject = {}
             for s, p, o in g.triples((None, None, None)):
-                by_subject.setdefault(s, []).append((p, o))
+                by_subject.setdefault(s, {}).setdefault(p, {})[o] = None
         order = [s for s in first if s in by_subject]
         seen = set(order)
         order += sorted((s for s in by_subject if s not in seen), key=_subject_key)
-        term = self.term
+        term, iri = self.term, self.iri
         out: list[str] = []
         for s in order:
+            po = by_subject[s]
             lines = []
-            for p, o in sorted(by_subject[s], key=_predicate_key):
-                lines.append(("a " if p == _TYPE else self.iri(p) + " ") + term(o))
+            if _TYPE in po:
+                lines += ["a " + term(o) for o in po[_TYPE]]
+            for p in sorted(po, key=str):
+                if p != _TYPE:
+                    prefix = iri(p) + " "
+                    lines += [prefix + term(o) for o in po[p]]
             out.append(term(s) + " " + " ;\n    ".join(lines) + " .\n")
         return "\n".join(out) + "\n"
 
@@ -96,8 +106,4 @@ _TYPE = RDF.type
 
 
 def _subject_key(s) -> tuple:
-    return (isinstance(s, BNode), s)
-
-
-def _predicate_key(po: tuple) -> tuple:
-    return (po[0] != _TYPE, po[0])
+    return (isinstance(s, BNode), str(s))
