@@ -12,6 +12,7 @@ import pytest
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 from ckanext.dcat.profiles import DCAT, DCT, FOAF
+from dateutil.parser import parse as parse_date
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
@@ -141,6 +142,33 @@ def test_hydra_next_links_are_absolute_and_answer_200(app, portal):
         url = f"{parts.path}?{parts.query}"
     assert pages == 2, (seen, url)
     assert len(seen) == len(set(seen)) == 3
+
+
+@pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", "1")
+def test_catalogue_modified_is_the_latest_on_every_page_with_few_searches(
+    app, portal, monkeypatch
+):
+    from ckan.lib.search import query
+
+    searches = []
+    run = query.PackageSearchQuery.run
+
+    def counting(self, *args, **kwargs):
+        searches.append(args[0].get("rows") if args else None)
+        return run(self, *args, **kwargs)
+
+    monkeypatch.setattr(query.PackageSearchQuery, "run", counting)
+    catalog = URIRef("http://test.ckan.net/organization/ville-de-rennes/catalog")
+    first = _parse(app.get("/organization/ville-de-rennes/catalog.ttl"))
+    assert len(searches) == 1  # the page itself; stock's own look-up is spared
+    second = _parse(app.get("/organization/ville-de-rennes/catalog.ttl?page=2"))
+    assert len(searches) == 3  # the page and one row for the latest date
+    latest = max(
+        portal["datasets"][k]["metadata_modified"] for k in ("r1", "r2")
+    )
+    for g in (first, second):
+        (modified,) = g.objects(catalog, DCT.modified)
+        assert parse_date(str(modified)) == parse_date(latest)
 
 
 def test_modified_since(app, portal):

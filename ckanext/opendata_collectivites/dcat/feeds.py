@@ -112,6 +112,22 @@ def search_page(
         ) from exc
 
 
+def _catalog_modified(
+    owner_org: str | None, page: int, result: dict[str, Any], filtered: bool
+) -> str | None:
+    """Latest ``metadata_modified`` of the whole catalogue (portal or collectivité).
+
+    The first row of an unfiltered first page is it; other pages ask for one
+    row. Given to the profiles, it also spares the stock profile the
+    ``package_search`` it runs for this on every page.
+    """
+    if page == 1 and not filtered:
+        first = result["results"][:1]
+    else:
+        first = search_page(owner_org, 1, 1, None)["results"]
+    return first[0]["metadata_modified"] if first else None
+
+
 def _paging(count: int, page: int, rows: int) -> dict[str, Any]:
     base = _site_url() + request.path
     params = {
@@ -143,6 +159,7 @@ def _organization(id_or_name: str) -> dict[str, Any]:
             {
                 "id": id_or_name,
                 "include_datasets": False,
+                "include_dataset_count": False,  # a search otherwise
                 "include_users": False,
                 "include_groups": False,
                 "include_tags": False,
@@ -180,10 +197,12 @@ def render_catalog(_format: str, org: dict[str, Any] | None = None) -> Response:
             "homepage": f"{site}/organization/{org['name']}",
             "publisher": org["id"],
         }
-        if result["results"]:
-            catalog_dict["modified"] = result["results"][0]["metadata_modified"]
     else:
         catalog_dict = {}
+    filtered = bool(since or request.args.get("q") or request.args.get("fq"))
+    modified = _catalog_modified(org["id"] if org else None, page, result, filtered)
+    if modified:
+        catalog_dict["modified"] = modified
     body = FeedSerializer().serialize_page(
         catalog_dict, result["results"], _format, _paging(result["count"], page, rows)
     )

@@ -77,7 +77,11 @@ class FeedSerializer(RDFSerializer):
             )
             catalog_ref = URIRef(catalog_dict.get("uri") or cache.base_uri)
             catalog = page_graph()
+            modified = catalog_dict.get("modified")
             for profile in self._profiles_for(catalog):
+                if modified and hasattr(profile, "_last_catalog_modification"):
+                    # euro_dcat_ap_base would run a package_search for it.
+                    profile._last_catalog_modification = lambda: modified
                 profile.graph_from_catalog(catalog_dict, catalog_ref)
             if paging:
                 self._paging(catalog, catalog_ref, paging)
