@@ -259,6 +259,66 @@ def profile_top(fn: Serialise, page: list[dict[str, Any]], n: int = 25) -> str:
     return out.getvalue()
 
 
+LIVE_PREFIX = "live-jeu-"
+
+
+def ensure_live_datasets(n: int, orgs: list[dict[str, Any]]) -> int:
+    """Create public datasets ``live-jeu-<i>`` through ``package_create`` up
+    to ``n`` (kept between runs); return how many were created now."""
+    from ckan import model
+    from ckan.plugins import toolkit as tk
+
+    have = (
+        model.Session.query(model.Package.name)
+        .filter(model.Package.name.like(f"{LIVE_PREFIX}%"))
+        .count()
+    )
+    admin = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    for i in range(have, n):
+        d = dataset(i, orgs)
+        for key in ("id", "organization", "hvd_category", "metadata_created"):
+            d.pop(key)
+        d["name"] = f"{LIVE_PREFIX}{i}"
+        d["tag_string"] = ",".join(t["name"] for t in d.pop("tags"))
+        for r in d["resources"]:
+            for key in ("id", "package_id", "url_type"):
+                r.pop(key)
+        tk.get_action("package_create")({"user": admin, "ignore_auth": True}, d)
+    return max(0, n - have)
+
+
+def live(app: Any, n: int, orgs: list[dict[str, Any]], repeat: int) -> None:
+    """Time ``/catalog.ttl`` pages over HTTP (Flask test client, real search)."""
+    created = ensure_live_datasets(n, orgs)
+    client = app.test_client()
+    pages_n = -(-n // PER_PAGE)
+    for label, url in (
+        ("portal /catalog.ttl", "/catalog.ttl"),
+        (
+            "collectivité /organization/<name>/catalog.ttl",
+            f"/organization/{orgs[0]['name']}/catalog.ttl",
+        ),
+    ):
+        client.get(url)  # warm
+        samples, served = [], 0
+        for _ in range(repeat):
+            for page in range(1, pages_n + 1):
+                start = time.perf_counter()
+                response = client.get(url, query_string={"page": page})
+                elapsed = time.perf_counter() - start
+                if response.status_code == 404:
+                    break  # past the collectivité's last page
+                assert response.status_code == 200, (url, page)
+                samples.append(elapsed * 1000)
+                served += response.get_data(as_text=True).count(" a dcat:Dataset")
+        print(
+            f"   {label:<46} p50 {statistics.median(samples):6.0f} ms a page "
+            f"({served / sum(samples) * 1000:.0f} datasets/s over {len(samples)} "
+            "pages)"
+        )
+    print(f"   ({n} datasets in the database, {created} created by this run)")
+
+
 def load() -> str:
     return "load average " + " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -316,6 +376,12 @@ def main() -> None:
     )
     ap.add_argument("--profile", action="store_true", help="cProfile our page")
     ap.add_argument(
+        "--live",
+        type=int,
+        default=0,
+        help="also time /catalog.ttl over HTTP on N real datasets (created once)",
+    )
+    ap.add_argument(
         "--shipped-python",
         help="interpreter of the 'stock as shipped' run, e.g. a venv with the "
         "CKAN version the issue measured (2.11.5) and this package installed",
@@ -359,9 +425,12 @@ def main() -> None:
             f"   stock, one page of {args.page} datasets            "
             f"{peak_mb(stock_page, args.page, orgs, one_page=True):7.1f} MB"
         )
+        if args.live:
+            print(f"\n4) live feed pages over HTTP, {args.live} datasets")
+            live(app, args.live, orgs, args.repeat)
         if args.profile:
             page = [dataset(i, orgs) for i in range(args.page)]
-            print(f"\n4) cProfile, collectivites, one page of {args.page}")
+            print(f"\n5) cProfile, collectivites, one page of {args.page}")
             print(profile_top(our_page, page))
 
 
