@@ -8,7 +8,8 @@
    (a) the /dataset page default (no q, 5 facets, default sort),
    (b) a two-word French text query with facets,
    (c) three ``fq`` filters with facets,
-   (d) ``start=10000``.
+   (d) ``start=10000``,
+   and, as a known weak spot, (e) a word found in most descriptions.
 2. Rebuild throughput: creates M (default 1,000) real datasets with
    ``package_create`` and times ``ckan search-index rebuild`` (in process:
    ``ckan.lib.search.rebuild(defer_commit=True)``, what the CLI runs).
@@ -391,6 +392,12 @@ def _bench_queries(app: Any, total: int, repeat: int) -> None:
             "include_private": "true",
         },
         "(d) start=10000": lambda k: {"start": 10000 + k, "rows": 20},
+        # not a target: a word in most descriptions (every hit is scored)
+        "(e) frequent word": lambda k: {
+            "q": ["données", "commune", "service public"][k % 3],
+            "facet.field": facets,
+            "rows": 20,
+        },
     }
     print(f"package_search via GET /api/3/action/package_search ({total} documents):")
     for label, params in cases.items():
