@@ -85,7 +85,7 @@ def full_dataset(org: dict[str, Any], hvd: bool = True, **over: Any) -> dict[str
         "frequency": "MONTHLY",
         "temporal_start": "2024-01-01",
         "temporal_end": "2024-12-31",
-        "territories": ["departement:35", "commune:35238"],
+        "territories": ["departement:35", "epci:243500139", "commune:35238"],
         "spatial_granularity": "communale",
         "contact_name": "Service open data",
         "contact_email": "opendata@ille-et-vilaine.fr",
