@@ -44,14 +44,15 @@ class TurtleWriter:
         out = self._cache.get(uri)
         if out is None:
             out = ""
+            text = str(uri)  # rdflib terms override startswith in Python
             for ns, prefix in self._ns:
-                if uri.startswith(ns) and _LOCAL.match(uri[len(ns) :]):
-                    out = f"{prefix}:{uri[len(ns) :]}"
+                if text.startswith(ns) and _LOCAL.match(text[len(ns) :]):
+                    out = f"{prefix}:{text[len(ns) :]}"
                     break
             if not out:
                 out = (
                     "<"
-                    + _IRI_FORBIDDEN.sub(lambda m: f"%{ord(m.group()):02X}", uri)
+                    + _IRI_FORBIDDEN.sub(lambda m: f"%{ord(m.group()):02X}", text)
                     + ">"
                 )
             if len(self._cache) < 5000:
