@@ -6,17 +6,19 @@ from typing import Any
 
 import ckan.lib.search as search
 import ckan.model as model
+import ckan.plugins as plugins
 import pysolr
 import pytest
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.common import config
 from ckan.lib.dictization import model_dictize
 from ckan.tests import helpers
+from sqlalchemy import event as sa_event
 from sqlalchemy import text
 
 from ckanext.opendata_collectivites.demo import synthetic
 from ckanext.opendata_collectivites.logic import cache as pages_cache
-from ckanext.opendata_collectivites.search import rebuild, writer
+from ckanext.opendata_collectivites.search import lookups, rebuild, writer
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.auth.create_unowned_dataset", True),
@@ -133,3 +135,62 @@ def test_pages_cache_is_invalidated_once_per_rebuild(datasets, monkeypatch):
     search.rebuild(defer_commit=True, quiet=True)
     search.commit()
     assert pages_cache.generation() == before + 2  # now, and after the commit
+
+
+class _Statements:
+    """SQL statements sent to PostgreSQL while active."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def __enter__(self) -> list[str]:
+        sa_event.listen(model.meta.engine, "before_cursor_execute", self._seen)
+        return self.sent
+
+    def __exit__(self, *exc: Any) -> None:
+        sa_event.remove(model.meta.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        self.sent.append(statement)
+
+
+def _members(group_id: str) -> list[tuple]:
+    group = model.Group.get(group_id)
+    return sorted(
+        (user.id, capacity)
+        for user, capacity in model_dictize._get_members(
+            {"model": model}, group, "users"
+        )
+    )
+
+
+def _harvest_extras(package_id: str) -> dict[str, Any]:
+    hook = plugins.get_plugin("harvest").before_dataset_index
+    indexed = hook({"id": package_id, "data_dict": "{}", "validated_data_dict": "{}"})
+    return {k: v for k, v in indexed.items() if k.startswith("harvest_")}
+
+
+def test_lookups_answer_exactly_their_queries_from_the_chunk(datasets):
+    packages = model.Session.query(model.Package).all()
+    ids = [p.id for p in packages]
+    groups = [g.id for g in model.Session.query(model.Group).all()]
+    expected_harvest = {pid: _harvest_extras(pid) for pid in ids}
+    expected_members = {gid: _members(gid) for gid in groups}
+    assert any(expected_harvest.values()) and any(expected_members.values())
+    model.Session.expunge_all()
+    session = model.Session()
+    with lookups.answering(session, ids[1:], groups[1:]):
+        with _Statements() as sent:
+            for pid in ids[1:]:
+                assert _harvest_extras(pid) == expected_harvest[pid]
+            for gid in groups[1:]:
+                assert _members(gid) == expected_members[gid]
+        assert not [s for s in sent if "harvest_object" in s or "JOIN member" in s]
+        with _Statements() as sent:  # not prefetched: asked to PostgreSQL
+            assert _harvest_extras(ids[0]) == expected_harvest[ids[0]]
+            assert _members(groups[0]) == expected_members[groups[0]]
+        assert len([s for s in sent if "harvest_object" in s]) == 1
+        assert len([s for s in sent if "JOIN member" in s]) == 1
+    with _Statements() as sent:  # outside: as usual
+        assert _harvest_extras(ids[1]) == expected_harvest[ids[1]]
+    assert len([s for s in sent if "harvest_object" in s]) == 1

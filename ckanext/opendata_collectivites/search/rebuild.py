@@ -10,6 +10,8 @@ hooks, so the same index documents) and removes its per-dataset round trips:
   set-based query each, and handed to CKAN's own ``package_dictize`` through
   its ``_execute`` seam, only for the dataset being shown, only for the exact
   queries it makes (anything else runs in SQL as usual);
+* the per-dataset look-ups of plugins and ``group_dictize`` (harvest object,
+  group members) are answered from per-chunk prefetches (``lookups``);
 * the chunk's ``Package`` objects are loaded at once, so ``Package.get`` is
   served from the session's identity map;
 * the engine's ``add`` keeps the built index rows and writes them with one
@@ -43,7 +45,7 @@ from sqlalchemy import select
 from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
 from sqlalchemy.sql import visitors
 
-from ckanext.opendata_collectivites.search import connection, engine
+from ckanext.opendata_collectivites.search import connection, engine, lookups
 
 log = logging.getLogger(__name__)
 
@@ -202,9 +204,12 @@ def _chunks(ids: list[str]) -> Iterator[list[str]]:
 def _prefetched(context: dict[str, Any], ids: list[str]) -> Iterator[None]:
     session = model.Session
     packages = session.query(model.Package).filter(model.Package.id.in_(ids)).all()
-    context[PREFETCH] = Prefetch(session, packages)
+    prefetch = context[PREFETCH] = Prefetch(session, packages)
     try:
-        yield
+        with lookups.answering(
+            session(), prefetch.ids, lookups.group_ids_of(prefetch.groups)
+        ):
+            yield
     finally:
         context.pop(PREFETCH, None)
         del packages
