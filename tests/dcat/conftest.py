@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from typing import Any
@@ -165,3 +166,46 @@ def shacl(graph, *shape_files: str):
 
 DCAT_AP_301 = ("3.0.1/dcat-ap-SHACL.ttl", "3.0.1/ranges.ttl")
 HVD = ("3.0.0-hvd/hvd-SHACL.ttl",)
+
+
+SCDL_CATALOGUE = (
+    f"{REPO}/../shared/reference/schema.data.gouv.fr/scdl/catalogue/0.1.3/schema.json"
+)
+SIRET_COLUMNS = ("COLL_SIRET", "PRODUCTEUR_SIRET")
+
+
+def _scdl_catalogue_schema() -> dict[str, Any]:
+    with open(SCDL_CATALOGUE, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def scdl_catalogue_errors(csv_text: str) -> list[str]:
+    """What Validata would report on a ``scdl/catalogue`` 0.1.3 CSV: the Table
+    Schema checks (frictionless) plus its ``french-siret-value`` checks."""
+    import csv
+    import io
+
+    import frictionless
+    from stdnum.fr import siret
+
+    resource = frictionless.Resource(
+        data=csv_text.encode("utf-8"),
+        format="csv",
+        encoding="utf-8",
+        schema=frictionless.Schema.from_descriptor(_scdl_catalogue_schema()),
+    )
+    report = resource.validate()
+    errors = [
+        f"row {row}, {field}: {message}"
+        for row, field, message in report.flatten(
+            ["rowNumber", "fieldName", "message"]
+        )
+    ]
+    for i, row in enumerate(csv.DictReader(io.StringIO(csv_text)), start=2):
+        errors += [
+            f"row {i}, {name}: invalid SIRET {row[name]!r}"
+            for name in SIRET_COLUMNS
+            if row.get(name) and not siret.is_valid(row[name])
+        ]
+    return errors
+

@@ -6,7 +6,7 @@ from ckanext.dcat.profiles import DCAT, DCT
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from .conftest import DCAT_AP_301, shacl
+from .conftest import DCAT_AP_301, scdl_catalogue_errors, shacl
 
 
 @pytest.fixture
@@ -41,3 +41,12 @@ def test_demo_collectivite_catalogues_answer(app, demo):
         csv = app.get(f"/organization/{name}/catalogue.csv")
         assert csv.status_code == 200
         assert csv.get_data(as_text=True).startswith("COLL_NOM,COLL_SIRET,ID,")
+
+
+def test_demo_scdl_catalogues_are_valid(app, demo):
+    """The collectivités whose SIRET the demo knows publish a valid SCDL catalogue."""
+    for name in ("ville-de-rennes", "rennes-metropole"):
+        body = app.get(f"/organization/{name}/catalogue.csv").get_data(as_text=True)
+        assert body.count("\n") > 1, name  # header and at least one dataset
+        assert scdl_catalogue_errors(body) == [], name
+
