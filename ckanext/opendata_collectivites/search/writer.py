@@ -16,6 +16,7 @@ from ckanext.opendata_collectivites.search.compiler import PRESENT, lexeme, quot
 POSITION_GAP = 100  # Solr's positionIncrementGap between values of a field
 MAX_POSITION = 16383  # PostgreSQL's tsvector limit
 MAX_POSITIONS_PER_LEXEME = 255
+SHORT_TEXT = 120  # values up to this length are analysed once per process
 
 
 class Row(NamedTuple):
@@ -48,7 +49,7 @@ class _Builder:
     def __init__(self) -> None:
         self.stored: dict[str, Any] = {}
         self.strings: dict[str, list[Any]] = defaultdict(list)
-        self.lexemes: dict[str, list[int]] = defaultdict(list)
+        self.lexemes: dict[str, list[int]] = {}
         self.next_pos: dict[str, int] = {}
         self.present: set[str] = set()
 
@@ -105,20 +106,18 @@ class _Builder:
     def _tokens(self, name: str, ftype: str, text: str) -> None:
         start = self.next_pos.get(name)
         pos = 1 if start is None else start + POSITION_GAP
+        width, pairs = _text_lexemes(name, ftype, text)
         lexemes = self.lexemes
-        for word in text.split():
-            width, tokens = _word_lexemes(name, ftype, word)
-            for offset, quoted in tokens:
-                at = min(pos + offset, MAX_POSITION)
-                for lex in quoted:
-                    positions = lexemes[lex]
-                    if not positions or (
-                        positions[-1] != at
-                        and len(positions) < MAX_POSITIONS_PER_LEXEME
-                    ):
-                        positions.append(at)
-            pos += width
-        self.next_pos[name] = pos
+        for offset, lex in pairs:
+            at = pos + offset
+            if at > MAX_POSITION:
+                at = MAX_POSITION
+            positions = lexemes.get(lex)
+            if positions is None:
+                lexemes[lex] = [at]
+            elif positions[-1] != at and len(positions) < MAX_POSITIONS_PER_LEXEME:
+                positions.append(at)
+        self.next_pos[name] = pos + width
 
     def tsvector(self) -> str:
         return " ".join(
@@ -130,18 +129,41 @@ class _Builder:
 def clear_caches() -> None:
     """Forget cached analyses (after the analysis languages changed)."""
     _word_lexemes.cache_clear()
+    _cached_text_lexemes.cache_clear()
+
+
+Lexemes = tuple[int, tuple[tuple[int, str], ...]]
 
 
 @functools.lru_cache(maxsize=300000)
-def _word_lexemes(
-    field: str, ftype: str, word: str
-) -> tuple[int, tuple[tuple[int, tuple[str, ...]], ...]]:
-    """Quoted tsvector lexemes of one word of ``field``, with relative positions."""
+def _word_lexemes(field: str, ftype: str, word: str) -> Lexemes:
+    """Quoted tsvector lexemes of one word of ``field``: its width in positions
+    and (relative position, lexeme) pairs, in the analyser's order."""
     width, tokens = analysis.analyse_word(word, ftype, True)
     return width, tuple(
-        (t.position, tuple(quote_lexeme(lexeme(field, v)) for v in t.variants))
-        for t in tokens
+        (t.position, quote_lexeme(lexeme(field, v))) for t in tokens for v in t.variants
     )
+
+
+def _analyse_text(field: str, ftype: str, text: str) -> Lexemes:
+    """``_word_lexemes`` of each word of ``text``, positions relative to it."""
+    pos, pairs = 0, []
+    for word in text.split():
+        width, tokens = _word_lexemes(field, ftype, word)
+        pairs.extend((pos + offset, lex) for offset, lex in tokens)
+        pos += width
+    return pos, tuple(pairs)
+
+
+_cached_text_lexemes = functools.lru_cache(maxsize=50000)(_analyse_text)
+
+
+def _text_lexemes(field: str, ftype: str, text: str) -> Lexemes:
+    """``_analyse_text``, cached for short values (titles, tags, names...),
+    which repeat across documents; long texts are analysed word by word."""
+    if len(text) <= SHORT_TEXT:
+        return _cached_text_lexemes(field, ftype, text)
+    return _analyse_text(field, ftype, text)
 
 
 def build_row(doc: dict[str, Any]) -> Row:
