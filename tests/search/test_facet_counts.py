@@ -8,7 +8,6 @@ from typing import Any
 
 import ckan.lib.search as search
 import ckan.model as model
-import pytest
 from ckan.lib.search.common import make_connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -53,16 +52,6 @@ REQUESTS = st.fixed_dictionaries(
         "mincount": st.sampled_from([0, 1, 2]),
     }
 )
-
-
-@pytest.fixture
-def empty_index():
-    search.clear_all()
-    model.Session.commit()
-    yield
-    model.Session.rollback()
-    search.clear_all()
-    model.Session.commit()
 
 
 def _apply(ops: list[tuple[str, int, dict]]) -> dict[str, dict]:

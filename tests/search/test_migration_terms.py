@@ -6,9 +6,7 @@ from __future__ import annotations
 import importlib.util
 import os
 
-import ckan.lib.search as search
 import ckan.model as model
-import pytest
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
@@ -33,16 +31,6 @@ STATE = (
     "(SELECT part FROM collectivites_search_doc)",
     f"SELECT part, term, n FROM {terms.COUNT_TABLE} WHERE n <> 0",  # noqa: S608
 )
-
-
-@pytest.fixture
-def empty_index():
-    search.clear_all()
-    model.Session.commit()
-    yield
-    model.Session.rollback()
-    search.clear_all()
-    model.Session.commit()
 
 
 def _state() -> list[set]:
