@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from ckanext.opendata_collectivites.compat import navl_speed
 
-ORIGINAL = getattr(df, "_collectivites_original_navl", {}).get("_validate")
+ORIGINALS = getattr(df, "_collectivites_original_navl", {})
+ORIGINAL = ORIGINALS.get("_validate")
 
 
 def test_applied_with_the_extension():
@@ -22,6 +23,14 @@ def test_applied_with_the_extension():
     assert navl_speed.is_applied() and df._validate is navl_speed._validate
     assert ORIGINAL is not None and ORIGINAL.__module__ == df.__name__
     assert not navl_speed.has_defect("2.12.0")
+    assert df.flattened_order_key is navl_speed.order_key
+
+
+@given(st.lists(st.one_of(st.integers(), st.text(max_size=3)), max_size=6))
+def test_same_sort_key(key):
+    original = ORIGINALS["flattened_order_key"]
+    assert navl_speed.order_key(tuple(key)) == original(tuple(key))
+    assert navl_speed.order_key(key) == original(key)
 
 
 # -- CKAN's own navl tests, run against the replacement --------------------------

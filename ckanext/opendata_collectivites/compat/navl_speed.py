@@ -7,7 +7,9 @@ schema against a list rebuilt from the whole schema (quadratic).  Every
 ``package_show``-based index document (``search-index rebuild``, each
 dataset write) goes through it, several times.  This module computes the
 same things once, with set look-ups and one sort: same converters, run in the
-same order on the same data, same errors, same exceptions.
+same order on the same data, same errors, same exceptions.  The sort key
+``flattened_order_key`` (also sorting every ``unflatten``) is replaced by one
+building the same tuples without intermediate lists.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import ckan
 import ckan.lib.navl.dictization_functions as df
 
 _ORIGINAL_ATTR = "_collectivites_original_navl"
-_REPLACED = ("_validate",)
+_REPLACED = ("_validate", "flattened_order_key")
 
 
 def order_key(key: Sequence[Any]) -> tuple[Any, ...]:
@@ -143,6 +145,7 @@ def apply() -> bool:
         return is_applied()
     setattr(df, _ORIGINAL_ATTR, {n: getattr(df, n) for n in _REPLACED})
     df._validate = _validate
+    df.flattened_order_key = order_key  # also used by ``unflatten``
     return True
 
 
