@@ -194,3 +194,11 @@ def test_lookups_answer_exactly_their_queries_from_the_chunk(datasets):
     with _Statements() as sent:  # outside: as usual
         assert _harvest_extras(ids[1]) == expected_harvest[ids[1]]
     assert len([s for s in sent if "harvest_object" in s]) == 1
+
+
+def test_workers_default_to_one_per_core(monkeypatch):
+    monkeypatch.setattr(rebuild.os, "cpu_count", lambda: 2)
+    assert rebuild._workers(1000) == 2
+    assert rebuild._workers(150) == 1  # one chunk of datasets: no worker
+    monkeypatch.setitem(config, rebuild.WORKERS_OPTION, 1)
+    assert rebuild._workers(1000) == 1

@@ -16,9 +16,10 @@ hooks, so the same index documents) and removes its per-dataset round trips:
   served from the session's identity map;
 * the engine's ``add`` keeps the built index rows and writes them with one
   multi-row INSERT per chunk (``connection.buffered_writes``);
-* with ``ckanext.collectivites.search.rebuild_workers`` > 1 (0: one per
-  core; default 1, none), forked workers show and index the chunks and send
-  the rows back; this process writes them in order, in its single transaction.
+* with ``ckanext.collectivites.search.rebuild_workers`` > 1 (0, the
+  default: one per core; 1: none), forked workers show and index the chunks
+  and send the rows back; this process writes them in order, in its single
+  transaction.
 
 Options, progress output and error handling are CKAN's: ``only_missing``,
 ``clear``, ``force`` (log and continue), ``defer_commit`` (commit per dataset
@@ -246,8 +247,7 @@ def _index(context: dict[str, Any], pid: str, defer_commit: bool) -> None:
 
 def _workers(total: int) -> int:
     """Worker processes for ``total`` datasets (option; 0: one per core)."""
-    wanted = config.get(WORKERS_OPTION)
-    wanted = 1 if wanted is None else int(wanted) or os.cpu_count() or 1
+    wanted = int(config.get(WORKERS_OPTION) or 0) or os.cpu_count() or 1
     return max(1, min(wanted, total // CHUNK))
 
 
