@@ -32,6 +32,23 @@ def boot(ini: str | None = None) -> Any:
     return getattr(app, "_wsgi_app", app)
 
 
+def init_db(ini: str, database: str) -> None:
+    """Point this process at ``database`` and create/migrate it (scripts/initdb.sh)."""
+    import subprocess
+
+    os.environ["CKAN_SQLALCHEMY_URL"] = (
+        f"postgresql://ckan:ckan@127.0.0.1:5432/{database}"
+    )
+    subprocess.run(
+        ["bash", "scripts/initdb.sh", ini, database],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=dict(os.environ, VENV_BIN=str(ROOT / ".venv" / "bin")),
+    )
+
+
 def timed(
     fn: Callable[[], Any],
     repeat: int,

@@ -20,7 +20,6 @@ import cProfile
 import os
 import pstats
 import statistics
-import subprocess
 import sys
 import time
 from typing import Any
@@ -114,18 +113,8 @@ def main() -> None:
     )
     args = ap.parse_args()
 
-    os.environ["CKAN_SQLALCHEMY_URL"] = (
-        f"postgresql://ckan:ckan@127.0.0.1:5432/{args.db}"
-    )
     ini = _ini()
-    subprocess.run(
-        ["bash", "scripts/initdb.sh", ini, args.db],
-        cwd=_ckan.ROOT,
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=dict(os.environ, VENV_BIN=os.path.join(_ckan.ROOT, ".venv/bin")),
-    )
+    _ckan.init_db(ini, args.db)
     app = _ckan.boot(ini)
 
     import ckan.lib.search as search

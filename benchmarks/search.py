@@ -31,7 +31,6 @@ import hashlib
 import json
 import os
 import random
-import subprocess
 import sys
 import time
 import uuid
@@ -284,17 +283,8 @@ def main() -> None:
     ap.add_argument("--db", default=DB, help="benchmark database (emptied)")
     args = ap.parse_args()
 
-    url = f"postgresql://ckan:ckan@127.0.0.1:5432/{args.db}"
-    os.environ["CKAN_SQLALCHEMY_URL"] = url
     ini = _ini(args.cache_size, args.db)
-    subprocess.run(
-        ["bash", "scripts/initdb.sh", ini, args.db],
-        cwd=_ckan.ROOT,
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=dict(os.environ, VENV_BIN=os.path.join(_ckan.ROOT, ".venv/bin")),
-    )
+    _ckan.init_db(ini, args.db)
     app = _ckan.boot(ini)
 
     import ckan.lib.search as search

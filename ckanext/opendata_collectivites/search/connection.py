@@ -167,16 +167,7 @@ class PostgresSolr:
         commit: bool | None = None,
         **kwargs: Any,
     ) -> str:
-        session = _session()
-        # the last version of a document wins, as in Solr
-        rows = {row.index_id: row for row in map(writer.build_row, docs)}
-        if rows:
-            cache.mark_dirty(session)
-            pending = session.info.get(_BUFFER)
-            if pending is not None:
-                pending.update(rows)
-            else:
-                self._write(session, list(rows.values()))
+        self._stage(map(writer.build_row, docs))
         if commit:
             self._commit()
         return ""
@@ -184,10 +175,15 @@ class PostgresSolr:
     @_wrap_db_errors
     def add_rows(self, rows: Iterable[writer.Row]) -> None:
         """Index rows already built by :func:`writer.build_row` (a rebuild worker's)."""
-        session = _session()
+        self._stage(rows)
+
+    def _stage(self, rows: Iterable[writer.Row]) -> None:
+        """Write ``rows`` now, or keep them for the chunk's INSERT
+        (:func:`buffered_writes`); the last version of a document wins, as in Solr."""
         by_id = {row.index_id: row for row in rows}
         if not by_id:
             return
+        session = _session()
         cache.mark_dirty(session)
         pending = session.info.get(_BUFFER)
         if pending is not None:
