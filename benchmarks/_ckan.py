@@ -32,6 +32,21 @@ def boot(ini: str | None = None) -> Any:
     return getattr(app, "_wsgi_app", app)
 
 
+def write_ini(name: str, options: dict[str, Any]) -> str:
+    """An ini file ``var/<name>.ini`` = test.ini with ``options`` on top."""
+    path = ROOT / "var" / f"{name}.ini"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    base = (ROOT / "test.ini").read_text(encoding="utf-8")
+    lines = "".join(f"{key} = {value}\n" for key, value in options.items())
+    path.write_text(
+        "[DEFAULT]\ndebug = false\n\n[app:main]\n"
+        f"use = config:{ROOT / 'test.ini'}\n{lines}\n"
+        + base[base.index("[loggers]") :],
+        encoding="utf-8",
+    )
+    return str(path)
+
+
 def init_db(ini: str, database: str) -> None:
     """Point this process at ``database`` and create/migrate it (scripts/initdb.sh)."""
     import subprocess

@@ -29,19 +29,9 @@ import _ckan  # noqa: E402
 
 
 def _ini() -> str:
-    path = os.path.join(_ckan.ROOT, "var", "bench-rebuild.ini")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(os.path.join(_ckan.ROOT, "test.ini"), encoding="utf-8") as f:
-        base = f.read()
-    tail = base[base.index("[loggers]") :]
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(
-            "[DEFAULT]\ndebug = false\n\n[app:main]\nuse = config:{}\n"
-            "ckan.auth.create_unowned_dataset = true\n\n{}".format(
-                os.path.join(_ckan.ROOT, "test.ini"), tail
-            )
-        )
-    return path
+    return _ckan.write_ini(
+        "bench-rebuild", {"ckan.auth.create_unowned_dataset": "true"}
+    )
 
 
 def _rows() -> dict[str, tuple]:

@@ -151,21 +151,15 @@ LICENSES = ["etalab-2.0", "odc-odbl", "cc-by", "cc-zero"]
 
 
 def _ini(cache_size: int, db: str) -> str:
-    path = os.path.join(_ckan.ROOT, "var", f"bench-search-{db}.ini")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(os.path.join(_ckan.ROOT, "test.ini"), encoding="utf-8") as f:
-        base = f.read()
-    tail = base[base.index("[loggers]") :]
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(
-            "[DEFAULT]\ndebug = false\n\n[app:main]\nuse = config:{}\n"
-            "ckan.plugins = collectivites_search\nckan.site_id = {}\n"
-            "ckanext.collectivites.search.engine = postgresql\n"
-            "ckanext.collectivites.search.cache_size = {}\n\n{}".format(
-                os.path.join(_ckan.ROOT, "test.ini"), SITE_ID, cache_size, tail
-            )
-        )
-    return path
+    return _ckan.write_ini(
+        f"bench-search-{db}",
+        {
+            "ckan.plugins": "collectivites_search",
+            "ckan.site_id": SITE_ID,
+            "ckanext.collectivites.search.engine": "postgresql",
+            "ckanext.collectivites.search.cache_size": cache_size,
+        },
+    )
 
 
 def _doc(i: int, rng: random.Random, orgs: list[dict], now: datetime) -> dict[str, Any]:

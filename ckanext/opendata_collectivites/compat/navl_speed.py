@@ -20,6 +20,8 @@ from typing import Any
 import ckan
 import ckan.lib.navl.dictization_functions as df
 
+from ckanext.opendata_collectivites.compat import ckan_at_most
+
 _ORIGINAL_ATTR = "_collectivites_original_navl"
 _REPLACED = ("_validate", "flattened_order_key")
 
@@ -31,12 +33,7 @@ def order_key(key: Sequence[Any]) -> tuple[Any, ...]:
 
 def has_defect(version: str = ckan.__version__) -> bool:
     """True for the CKAN versions with the original bookkeeping."""
-    parts = version.split(".")
-    try:
-        major, minor = int(parts[0]), int(parts[1])
-    except (IndexError, ValueError):
-        return False
-    return (major, minor) <= (2, 11) and all(hasattr(df, n) for n in _REPLACED)
+    return ckan_at_most(version, 2, 11) and all(hasattr(df, n) for n in _REPLACED)
 
 
 def _combinations(data: dict[Any, Any], flat_schema: dict[Any, Any]) -> set[Any]:

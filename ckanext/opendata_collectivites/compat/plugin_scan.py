@@ -16,17 +16,14 @@ from collections.abc import Callable
 import ckan
 from ckan.plugins import core
 
+from ckanext.opendata_collectivites.compat import ckan_at_most
+
 _ORIGINAL_ATTR = "_collectivites_original_find_system_plugins"
 
 
 def has_defect(version: str = ckan.__version__) -> bool:
     """True for the CKAN versions whose plugin iteration re-scans entry points."""
-    parts = version.split(".")
-    try:
-        major, minor = int(parts[0]), int(parts[1])
-    except (IndexError, ValueError):
-        return False
-    return (major, minor) <= (2, 11) and hasattr(core, "find_system_plugins")
+    return ckan_at_most(version, 2, 11) and hasattr(core, "find_system_plugins")
 
 
 def is_applied() -> bool:
