@@ -21,6 +21,25 @@ def _headers(user):
     return {"Authorization": user["token"]}
 
 
+def _create_rennes_metropole(user) -> None:
+    call_action(
+        "organization_create",
+        {"user": user["name"]},
+        name="rennes-metropole",
+        **ORGS["rennes-metropole"],
+    )
+
+
+def _create_rennes_dataset(user) -> dict:
+    """Rennes Métropole and one dataset of it with every field filled."""
+    from tests.schemas.conftest import full_dataset
+
+    _create_rennes_metropole(user)
+    return call_action(
+        "package_create", {"user": user["name"]}, **full_dataset("rennes-metropole")
+    )
+
+
 def test_organization_form_renders_and_submits_in_french(app, user):
     page = app.get("/organization/new", headers=_headers(user))
     html = BeautifulSoup(page.body, "html.parser")
@@ -45,12 +64,7 @@ def test_organization_form_renders_and_submits_in_french(app, user):
 
 
 def test_dataset_form_renders_and_submits_in_french(app, user):
-    call_action(
-        "organization_create",
-        {"user": user["name"]},
-        name="rennes-metropole",
-        **ORGS["rennes-metropole"],
-    )
+    _create_rennes_metropole(user)
     page = app.get("/dataset/new", headers=_headers(user))
     html = BeautifulSoup(page.body, "html.parser")
     text = html.get_text(" ", strip=True)
@@ -113,16 +127,7 @@ def test_organization_about_page_shows_population_and_obligation(app, user):
 
 
 def test_dataset_page_shows_labels_not_codes(app, user):
-    from tests.schemas.conftest import full_dataset
-
-    ctx = {"user": user["name"]}
-    call_action(
-        "organization_create",
-        dict(ctx),
-        name="rennes-metropole",
-        **ORGS["rennes-metropole"],
-    )
-    pkg = call_action("package_create", dict(ctx), **full_dataset("rennes-metropole"))
+    pkg = _create_rennes_dataset(user)
     body = app.get(f"/dataset/{pkg['name']}", headers=_headers(user)).body
     text = BeautifulSoup(body, "html.parser").get_text(" ", strip=True)
     assert "Rennes (35238)" in text and "Rennes Métropole" in text
@@ -139,12 +144,7 @@ def test_dataset_page_shows_labels_not_codes(app, user):
 
 def test_organization_edit_form_shows_labels_and_keeps_values(app, user):
     ctx = {"user": user["name"]}
-    call_action(
-        "organization_create",
-        dict(ctx),
-        name="rennes-metropole",
-        **ORGS["rennes-metropole"],
-    )
+    _create_rennes_metropole(user)
     call_action(
         "organization_create",
         ctx,
@@ -167,16 +167,7 @@ def test_organization_edit_form_shows_labels_and_keeps_values(app, user):
 
 
 def test_dataset_page_links_territories_to_search(app, user):
-    from tests.schemas.conftest import full_dataset
-
-    ctx = {"user": user["name"]}
-    call_action(
-        "organization_create",
-        dict(ctx),
-        name="rennes-metropole",
-        **ORGS["rennes-metropole"],
-    )
-    pkg = call_action("package_create", dict(ctx), **full_dataset("rennes-metropole"))
+    pkg = _create_rennes_dataset(user)
     html = BeautifulSoup(app.get(f"/dataset/{pkg['name']}").body, "html.parser")
     link = html.find("a", string="Rennes (35238)")
     assert link["href"] == "/dataset/?vocab_territories_all=commune:35238"
