@@ -2,12 +2,20 @@
 # is a step they depend on. Variables can be overridden: make test TEST_DB=x.
 SHELL := /bin/bash
 PYTHON ?= python3
-VENV := .venv
+# Supported CKAN versions: 2.12 (default) and 2.11 (make test CKAN=2.11).
+CKAN ?= 2.12
+ifeq ($(CKAN),2.12)
+VENV ?= .venv
+DB_SUFFIX :=
+else
+VENV ?= .venv-$(CKAN)
+DB_SUFFIX := _$(subst .,,$(CKAN))
+endif
 BIN := $(VENV)/bin
 DB_ROLE ?= ckan
 DB_PASSWORD ?= ckan
-TEST_DB ?= ckan_test
-DEMO_DB ?= ckan_demo
+TEST_DB ?= ckan_test$(DB_SUFFIX)
+DEMO_DB ?= ckan_demo$(DB_SUFFIX)
 TEST_REDIS ?= redis://127.0.0.1:6379/1
 DEMO_REDIS ?= redis://127.0.0.1:6379/2
 DEMO_PORT ?= 5000
@@ -21,9 +29,11 @@ DEMO_ENV := CKAN_SQLALCHEMY_URL=postgresql://$(DB_ROLE):$(DB_PASSWORD)@127.0.0.1
 
 .PHONY: demo test install services browser test-db demo-db bench-db lint
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt setup.py
+REQS := requirements.txt requirements-dev.txt requirements-ckan$(CKAN).txt
+$(VENV)/.installed: $(REQS) constraints-ckan$(CKAN).txt setup.py
+	@test -f requirements-ckan$(CKAN).txt || { echo "CKAN $(CKAN) n'est pas prise en charge (2.12 ou 2.11)"; exit 2; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt -c constraints.txt
+	$(BIN)/pip install -q --disable-pip-version-check $(addprefix -r ,$(REQS)) -c constraints-ckan$(CKAN).txt
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation \
 		-e . --config-settings editable_mode=compat
 	@touch $@
@@ -49,8 +59,8 @@ demo-db: install services
 
 bench-db: install services
 	@$(TEST_ENV) VENV_BIN=$(BIN) CKAN_DB_ROLE=$(DB_ROLE) CKAN_DB_PASSWORD=$(DB_PASSWORD) \
-		CKAN_SQLALCHEMY_URL=postgresql://$(DB_ROLE):$(DB_PASSWORD)@127.0.0.1:5432/ckan_bench \
-		bash scripts/initdb.sh test.ini ckan_bench
+		CKAN_SQLALCHEMY_URL=postgresql://$(DB_ROLE):$(DB_PASSWORD)@127.0.0.1:5432/ckan_bench$(DB_SUFFIX) \
+		bash scripts/initdb.sh test.ini ckan_bench$(DB_SUFFIX)
 
 ## make test: install everything, start services, run the whole suite.
 test: test-db
@@ -58,7 +68,7 @@ test: test-db
 
 ## make demo: install everything, load demo data, serve http://localhost:5000.
 demo: demo-db
-	@$(DEMO_ENV) bash scripts/demo.sh config/demo.ini $(DEMO_PORT)
+	@$(DEMO_ENV) VENV_BIN=$(BIN) bash scripts/demo.sh config/demo.ini $(DEMO_PORT)
 
 lint: install
 	$(BIN)/ruff check ckanext tests benchmarks scripts

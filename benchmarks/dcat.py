@@ -81,6 +81,8 @@ Serialise = Callable[[list[dict[str, Any]]], str]
 def ensure_orgs(n: int = 20) -> list[dict[str, Any]]:
     from ckan import model
 
+    from ckanext.opendata_collectivites.compat.extras import set_group_extras
+
     orgs = []
     for i in range(n):
         name = f"bench-collectivite-{i}"
@@ -95,16 +97,13 @@ def ensure_orgs(n: int = 20) -> list[dict[str, Any]]:
             group.state = "active"
             model.Session.add(group)
             model.Session.flush()
-            for key, value in (
+            set_group_extras(group, dict((
                 ("collectivite_type", "commune"),
                 ("siren", "213502388"),
                 ("territory", "commune:35238"),
                 ("email", f"c{i}@example.org"),
                 ("website", f"https://c{i}.example.org"),
-            ):
-                model.Session.add(
-                    model.GroupExtra(group_id=group.id, key=key, value=value)
-                )
+            )))
         orgs.append({"id": group.id, "name": group.name, "title": group.title})
     model.Session.commit()
     return orgs

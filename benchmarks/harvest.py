@@ -166,6 +166,8 @@ def owner() -> dict[str, Any]:
     import ckan.plugins.toolkit as tk
     from ckan import model
 
+    from ckanext.opendata_collectivites.compat.extras import set_group_extras
+
     name = "bench-harvest-rennes"
     group = model.Group.get(name)
     if group:
@@ -193,8 +195,7 @@ def owner() -> dict[str, Any]:
         )
         model.Session.add(group)
         model.Session.flush()
-        for key, value in fields.items():
-            model.Session.add(model.GroupExtra(group_id=group.id, key=key, value=value))
+        set_group_extras(group, fields)
         model.Session.commit()
         return {"id": group.id, "name": name}
 

@@ -11,11 +11,11 @@ import pytest
 from ckan import model
 
 from ckanext.opendata_collectivites import vocabularies as voc
+from ckanext.opendata_collectivites.compat.extras import set_group_extras
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SHAPES = os.path.join(REPO, "..", "shared", "reference", "dcat-ap")
-if not os.path.isdir(SHAPES):  # CI clones the repo with shared/ beside it
-    SHAPES = os.path.join(REPO, "shared", "reference", "dcat-ap")
+REFERENCE = os.path.join(REPO, "tests", "fixtures", "reference")  # see PROVENANCE.md
+SHAPES = os.path.join(REFERENCE, "dcat-ap")
 DATA = os.path.join(os.path.dirname(__file__), "data")
 CHAIN = ["euro_dcat_ap_3", "collectivites_dcat_ap"]
 SCDL_DELIBERATIONS = (
@@ -35,8 +35,7 @@ def make_org(name: str, title: str, **extras: str) -> dict[str, Any]:
     group.state = "active"
     model.Session.add(group)
     model.Session.flush()
-    for key, value in extras.items():
-        model.Session.add(model.GroupExtra(group_id=group.id, key=key, value=value))
+    set_group_extras(group, extras)
     model.Session.commit()
     return {"id": group.id, "name": name, "title": title, **extras}
 
@@ -168,8 +167,8 @@ DCAT_AP_301 = ("3.0.1/dcat-ap-SHACL.ttl", "3.0.1/ranges.ttl")
 HVD = ("3.0.0-hvd/hvd-SHACL.ttl",)
 
 
-SCDL_CATALOGUE = (
-    f"{REPO}/../shared/reference/schema.data.gouv.fr/scdl/catalogue/0.1.3/schema.json"
+SCDL_CATALOGUE = os.path.join(
+    REFERENCE, "schema.data.gouv.fr", "scdl", "catalogue", "0.1.3", "schema.json"
 )
 SIRET_COLUMNS = ("COLL_SIRET", "PRODUCTEUR_SIRET")
 

@@ -235,9 +235,9 @@ def test_scdl_catalogue_csv_is_valid(app, portal):
     from ckan import model
 
     org = portal["orgs"]["rennes"]
-    model.Session.add(
-        model.GroupExtra(group_id=org["id"], key="siret", value="21350238800019")
-    )
+    from ckanext.opendata_collectivites.compat.extras import set_group_extras
+
+    set_group_extras(model.Group.get(org["id"]), {"siret": "21350238800019"})
     model.Session.commit()
     response = app.get("/organization/ville-de-rennes/catalogue.csv")
     assert response.status_code == 200

@@ -11,6 +11,7 @@ import ckan.plugins.toolkit as tk
 import pytest
 from ckan import model
 
+from ckanext.opendata_collectivites.compat.extras import set_group_extras
 from ckanext.opendata_collectivites.harvest.payload_server import PayloadServer
 from ckanext.opendata_collectivites.harvest.run import Summary, run_source
 
@@ -62,10 +63,7 @@ def commune(plugins, clean_db, clean_index) -> Callable[[str], dict[str, Any]]:
             )
             model.Session.add(group)
             model.Session.flush()
-            for key, value in fields.items():
-                model.Session.add(
-                    model.GroupExtra(group_id=group.id, key=key, value=value)
-                )
+            set_group_extras(group, fields)
             model.Session.commit()
             return {"id": group.id, "name": name, "title": title}
 

@@ -17,6 +17,7 @@ from typing import Any
 from ckan import model
 
 from ckanext.opendata_collectivites import vocabularies as voc
+from ckanext.opendata_collectivites.compat.extras import group_extras
 
 _ACTIVE: contextvars.ContextVar[FeedCache | None] = contextvars.ContextVar(
     "collectivites_dcat_cache", default=None
@@ -91,16 +92,7 @@ class FeedCache:
             }
         if found:
             self.queries += 1
-            rows = (
-                model.Session.query(
-                    model.GroupExtra.group_id,
-                    model.GroupExtra.key,
-                    model.GroupExtra.value,
-                )
-                .filter(model.GroupExtra.group_id.in_(list(found)))
-                .filter(model.GroupExtra.state == "active")
-                .all()
-            )
+            rows = group_extras(list(found))
             for group_id, key, value in rows:
                 found[group_id].setdefault(key, value)
         for org in found.values():

@@ -1,0 +1,52 @@
+"""Where CKAN keeps dataset and organisation extras.
+
+CKAN ≤ 2.11 stores them as rows of ``package_extra`` / ``group_extra``
+(``model.PackageExtra`` / ``model.GroupExtra``, with a ``state``); CKAN 2.12
+stores them as one flat JSONB object in an ``extras`` column of the ``package``
+and ``group`` rows (migration ``106_12d64978ab44_faster_extras``). Code that
+reads or writes extras outside CKAN's actions goes through this module.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from ckan import model
+
+#: True on CKAN ≤ 2.11 (extras in their own tables).
+EXTRA_TABLES: bool = hasattr(model, "GroupExtra")
+
+
+def group_extras(group_ids: Iterable[str]) -> Iterator[tuple[str, str, str]]:
+    """``(group_id, key, value)`` of the active extras of these groups."""
+    ids = list(group_ids)
+    if not ids:
+        return iter(())
+    if EXTRA_TABLES:
+        extra = model.GroupExtra
+        rows = (
+            model.Session.query(extra.group_id, extra.key, extra.value)
+            .filter(extra.group_id.in_(ids))
+            .filter(extra.state == "active")
+            .all()
+        )
+        return iter([(g, k, v) for g, k, v in rows])
+    rows = (
+        model.Session.query(model.Group.id, model.Group.extras)
+        .filter(model.Group.id.in_(ids))
+        .all()
+    )
+    return iter(
+        [(gid, k, v) for gid, extras in rows for k, v in (extras or {}).items()]
+    )
+
+
+def set_group_extras(group: Any, extras: dict[str, str]) -> None:
+    """Add ``extras`` to a flushed ``model.Group`` (caller commits)."""
+    if EXTRA_TABLES:
+        for key, value in extras.items():
+            model.Session.add(model.GroupExtra(group_id=group.id, key=key, value=value))
+        return
+    merged = dict(group.extras or {})
+    merged.update(extras)
+    group.extras = merged
