@@ -2,9 +2,9 @@
 # is a step they depend on. Variables can be overridden: make test TEST_DB=x.
 SHELL := /bin/bash
 PYTHON ?= python3
-# Supported CKAN versions: 2.12 (default) and 2.11 (make test CKAN=2.11).
-CKAN ?= 2.12
-ifeq ($(CKAN),2.12)
+# Supported CKAN versions: 2.11 (default, whole suite) and 2.12 (make test CKAN=2.12).
+CKAN ?= 2.11
+ifeq ($(CKAN),2.11)
 VENV ?= .venv
 DB_SUFFIX :=
 else
@@ -16,8 +16,8 @@ DB_ROLE ?= ckan
 DB_PASSWORD ?= ckan
 TEST_DB ?= ckan_test$(DB_SUFFIX)
 DEMO_DB ?= ckan_demo$(DB_SUFFIX)
-TEST_REDIS ?= redis://127.0.0.1:6379/1
-DEMO_REDIS ?= redis://127.0.0.1:6379/2
+TEST_REDIS ?= redis://127.0.0.1:6379/$(if $(DB_SUFFIX),3,1)
+DEMO_REDIS ?= redis://127.0.0.1:6379/$(if $(DB_SUFFIX),13,2)
 DEMO_PORT ?= 5000
 PYTEST_ARGS ?=
 TESTS ?= tests/

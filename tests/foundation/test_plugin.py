@@ -24,7 +24,10 @@ def test_plugins_are_loaded():
 def test_status_show_lists_plugins(app):
     result = app.get("/api/3/action/status_show").json["result"]
     assert EXPECTED <= set(result["extensions"])
-    assert result["ckan_version"].startswith("2.11")
+    import ckan
+
+    assert result["ckan_version"] == ckan.__version__
+    assert result["ckan_version"].startswith(("2.11", "2.12"))
     assert result["locale_default"] == "fr"
 
 

@@ -38,6 +38,22 @@ def _iterate(n: int) -> list[list[str]]:
     ]
 
 
+#: CKAN 2.11 has the defect (and system plugins); 2.12 has neither.
+ON_2_11 = hasattr(core, "find_system_plugins")
+
+
+@pytest.mark.skipif(ON_2_11, reason="CKAN 2.12 side; the 2.11 side is the next test")
+@pytest.mark.usefixtures("plugins")
+def test_ckan_212_has_no_defect_and_no_patch(entry_point_loads):
+    """2.12 fixed the scan upstream: nothing patched, and no entry point loaded."""
+    assert not plugin_scan.has_defect()
+    assert not plugin_scan.is_applied()
+    assert not plugin_scan.apply()
+    _iterate(20)
+    assert entry_point_loads["load"] + entry_point_loads["scan"] == 0
+
+
+@pytest.mark.skipif(not ON_2_11, reason="CKAN 2.11 side; 2.12 is the test above")
 @pytest.mark.usefixtures("plugins")
 def test_defect_present_without_fix_and_gone_with_it(entry_point_loads):
     assert plugin_scan.has_defect(), "pinned CKAN 2.11 has the per-iteration scan"
@@ -56,6 +72,7 @@ def test_defect_present_without_fix_and_gone_with_it(entry_point_loads):
     assert with_fix == without
 
 
+@pytest.mark.skipif(not ON_2_11, reason="CKAN 2.12 has no system plugins")
 def test_system_plugins_still_included():
     assert plugin_scan.is_applied()
     names = core.find_system_plugins()

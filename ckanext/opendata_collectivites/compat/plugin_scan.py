@@ -4,7 +4,8 @@ CKAN 2.11.x calls ``ckan.plugins.core.find_system_plugins()`` every time a
 ``PluginImplementations`` object is iterated, i.e. many times per action.
 2.11.5 re-scans the entry points of every installed distribution on each call;
 2.11.6 caches the entry points but still re-``load()``s each of them. CKAN
-master removed the per-iteration call (ckan/ckan#8395). The system plugins
+2.12 removed the per-iteration call and system plugins altogether
+(ckan/ckan#8395): there the patch is not applied. The system plugins
 cannot change while a process runs, so the list is computed once here: same
 names, same order, system plugins still loaded and included.
 """
@@ -23,7 +24,12 @@ _ORIGINAL_ATTR = "_collectivites_original_find_system_plugins"
 
 def has_defect(version: str = ckan.__version__) -> bool:
     """True for the CKAN versions whose plugin iteration re-scans entry points."""
-    return ckan_at_most(version, 2, 11) and hasattr(core, "find_system_plugins")
+    return ckan_at_most(version, 2, 11)
+
+
+def _patchable() -> bool:
+    """This CKAN has the defect and the function the patch replaces."""
+    return has_defect() and hasattr(core, "find_system_plugins")
 
 
 def is_applied() -> bool:
@@ -32,7 +38,7 @@ def is_applied() -> bool:
 
 def apply() -> bool:
     """Install the memoised ``find_system_plugins``; return True if installed."""
-    if is_applied() or not has_defect():
+    if is_applied() or not _patchable():
         return is_applied()
     original: Callable[[], list[str]] = core.find_system_plugins
 
