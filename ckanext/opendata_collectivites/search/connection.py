@@ -270,6 +270,11 @@ class PostgresSolr:
         cls._flush(session)
         if session.info.get(_COMMITTING):
             return  # the surrounding CKAN commit makes the change durable
+        real = session() if hasattr(session, "registry") else session  # scoped
+        if real.in_nested_transaction():
+            # CKAN 2.12's package_create/update index inside their savepoint
+            # and commit right after: committing here would close it.
+            return
         session.commit()
 
     def optimize(self, *args: Any, **kwargs: Any) -> str:

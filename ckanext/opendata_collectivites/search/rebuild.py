@@ -39,13 +39,14 @@ from typing import Any
 
 import ckan.lib.dictization.model_dictize as model_dictize
 import ckan.lib.search as _search
-import ckan.logic as logic
 import ckan.model as model
 from ckan.common import config
 from sqlalchemy import select
 from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
 from sqlalchemy.sql import visitors
 
+from ckanext.opendata_collectivites.compat.extras import EXTRA_TABLES
+from ckanext.opendata_collectivites.compat.index_dict import dict_to_index
 from ckanext.opendata_collectivites.search import connection, engine, lookups
 
 log = logging.getLogger(__name__)
@@ -88,11 +89,13 @@ class Prefetch:
                 .where(pkg_tag.c.package_id.in_(ids))
             )
         )
-        extra = model.package_extra_table
-        self.extras = self._group(
-            session.execute(select(extra).where(extra.c.package_id.in_(ids))),
-            "package_id",
-        )
+        self.extras = {}  # CKAN 2.12: extras are a column of the package row
+        if EXTRA_TABLES:
+            extra = model.package_extra_table
+            self.extras = self._group(
+                session.execute(select(extra).where(extra.c.package_id.in_(ids))),
+                "package_id",
+            )
         member, group = model.member_table, model.group_table
         self.groups = self._group_stripped(
             session.execute(
@@ -156,7 +159,11 @@ class Prefetch:
             found = self.resources
         elif table is model.package_tag_table and columns == {"package_id"}:
             found = self.tags
-        elif table is model.package_extra_table and columns == {"package_id"}:
+        elif (
+            EXTRA_TABLES
+            and table is model.package_extra_table
+            and columns == {"package_id"}
+        ):
             found = self.extras
         elif table is model.member_table and columns == {
             "table_id",
@@ -239,9 +246,8 @@ def _package_ids(only_missing: bool, clear: bool) -> list[str] | None:
 
 def _index(context: dict[str, Any], pid: str, defer_commit: bool) -> None:
     """What CKAN's rebuild does for one dataset."""
-    show = logic.get_action("package_show")
     _search.index_for(model.Package).update_dict(
-        show(context, {"id": pid}), defer_commit
+        dict_to_index(context, pid), defer_commit
     )
 
 
@@ -278,12 +284,11 @@ def rebuild(
         "use_cache": False,
     }
     if package_ids is not None:
-        show = logic.get_action("package_show")
         package_index = _search.index_for(model.Package)
         for chunk in _chunks(list(package_ids)):
             with _prefetched(context, chunk), connection.buffered_writes():
                 for pid in chunk:
-                    pkg_dict = show(context, {"id": pid})
+                    pkg_dict = dict_to_index(context, pid)
                     log.info("Indexing just package %r...", pkg_dict["name"])
                     package_index.update_dict(pkg_dict, True)
         model.Session.commit()
