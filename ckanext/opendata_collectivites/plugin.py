@@ -161,12 +161,19 @@ class HarvestPlugin(CollectivitesHarvester):
 
     p.implements(IHarvester)
     p.implements(p.ITemplateHelpers)
+    p.implements(p.IActions)
 
     # ITemplateHelpers
     def get_helpers(self) -> dict[str, Any]:
         from ckanext.opendata_collectivites.harvest import helpers
 
         return helpers.get_helpers()
+
+    # IActions
+    def get_actions(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.compat import harvest_source_index
+
+        return harvest_source_index.get_actions()
 
 
 @tk.blanket.config_declarations(
