@@ -16,7 +16,7 @@ VENV_BIN=$BIN bash scripts/initdb.sh "$INI" "$DB" >/dev/null 2>&1 || {
 
 SITE=$("$BIN/python" -c 'import ckan, os; print(os.path.dirname(os.path.dirname(ckan.__file__)))')
 T=$SITE/ckan/tests
-# The selection: see tests/conformance/README.md
+# The selection, and why each remaining failure fails: tests/conformance/KNOWN_FAILURES.md
 SELECTION=(
     "$T/lib/search"
     "$T/cli/test_search_index.py"

@@ -7,13 +7,19 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_collectivites.compat import dcat_quote, navl_speed, plugin_scan
+from ckanext.opendata_collectivites.compat import (
+    dcat_quote,
+    navl_speed,
+    plugin_scan,
+    relationship_index,
+)
 
 # The work-arounds are process-wide and change no result: apply them as soon
 # as the extension is imported (CKAN imports plugins before iterating them).
 plugin_scan.apply()
 dcat_quote.apply()
 navl_speed.apply()
+relationship_index.apply()
 
 
 _HERE = os.path.dirname(__file__)

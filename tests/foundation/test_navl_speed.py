@@ -1,15 +1,14 @@
-"""The cheaper navl ``_validate`` gives exactly CKAN's results (CKAN ≤ 2.11).
+"""The cheaper navl ``_validate`` gives exactly CKAN's results (CKAN 2.11, 2.12).
 
-On CKAN 2.12 the replacement is not applied: 2.12's ``flatten_dict`` takes the
-schema (lists of dicts are flattened only where the schema expects them), which
-the replacement, written after 2.11's ``_validate``, does not do. The module's
-tests of the replacement therefore run on 2.11 only; on 2.12 one test shows the
-difference and that nothing is patched.
+CKAN 2.12 flattens with the schema (``flatten_dict(data, schema=schema)``:
+lists of dicts are flattened only where the schema expects them); the property
+test feeds ``_validate`` both flattenings where the installed CKAN has both.
 """
 
 from __future__ import annotations
 
 import copy
+import inspect
 from typing import Any
 
 import ckan.lib.navl.dictization_functions as df
@@ -23,32 +22,17 @@ from ckanext.opendata_collectivites.compat import navl_speed
 
 ORIGINALS = getattr(df, "_collectivites_original_navl", {})
 ORIGINAL = ORIGINALS.get("_validate")
-APPLIED = navl_speed.has_defect()
-only_211 = pytest.mark.skipif(
-    not APPLIED, reason="replacement not applied on CKAN 2.12 (see module doc)"
-)
+FLATTEN_READS_SCHEMA = "schema" in inspect.signature(df.flatten_dict).parameters
 
 
-@pytest.mark.skipif(APPLIED, reason="CKAN 2.12 side of the difference")
-def test_not_applied_on_212_whose_flattening_reads_the_schema():
-    import inspect
-
-    assert "schema" in inspect.signature(df.flatten_dict).parameters
-    assert not navl_speed.has_defect()
-    assert not navl_speed.is_applied()
-    assert df._validate.__module__ == df.__name__
-
-
-@only_211
 def test_applied_with_the_extension():
     assert navl_speed.has_defect(), "pinned CKAN 2.11 has the original _validate"
     assert navl_speed.is_applied() and df._validate is navl_speed._validate
     assert ORIGINAL is not None and ORIGINAL.__module__ == df.__name__
-    assert not navl_speed.has_defect("2.12.0")
+    assert navl_speed.has_defect("2.12.0") and not navl_speed.has_defect("2.13.0")
     assert df.flattened_order_key is navl_speed.order_key
 
 
-@only_211
 @given(st.lists(st.one_of(st.integers(), st.text(max_size=3)), max_size=6))
 def test_same_sort_key(key):
     original = ORIGINALS["flattened_order_key"]
@@ -64,9 +48,9 @@ def _ckan_tests_use_ours(monkeypatch):
     monkeypatch.setattr(ckan_navl, "_validate", navl_speed._validate)
 
 
-TestCkanValidate = only_211(ckan_navl.TestValidate)
-TestCkanDictizationError = only_211(ckan_navl.TestDictizationError)
-TestCkanDictization = only_211(ckan_navl.TestDictization)
+TestCkanValidate = (ckan_navl.TestValidate)
+TestCkanDictizationError = (ckan_navl.TestDictizationError)
+TestCkanDictization = (ckan_navl.TestDictization)
 
 
 # -- random schemas and data: same converted data, errors, calls, exceptions ----
@@ -132,11 +116,13 @@ def _outcome(fn: Any, flat: dict, schema: dict) -> Any:
     return converted, list(converted), errors, list(errors), context["calls"]
 
 
-@only_211
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(schema=schemas, data=data_dicts)
 def test_same_results_as_ckan(schema, data):
-    flat = df.flatten_dict(data)
-    assert _outcome(navl_speed._validate, flat, schema) == _outcome(
-        ORIGINAL, flat, schema
-    )
+    flats = [df.flatten_dict(data)]
+    if FLATTEN_READS_SCHEMA:  # CKAN 2.12's validate() flattens with the schema
+        flats.append(df.flatten_dict(data, schema=schema))
+    for flat in flats:
+        assert _outcome(navl_speed._validate, flat, schema) == _outcome(
+            ORIGINAL, flat, schema
+        )

@@ -10,6 +10,7 @@ import ckan.plugins as plugins
 import pysolr
 import pytest
 from ckan.cli.cli import ckan as ckan_cli
+from ckan.cli.search_index import rebuild as rebuild_command
 from ckan.common import config
 from ckan.lib.dictization import model_dictize
 from ckan.tests import helpers
@@ -19,6 +20,9 @@ from sqlalchemy import text
 from ckanext.opendata_collectivites.demo import synthetic
 from ckanext.opendata_collectivites.logic import cache as pages_cache
 from ckanext.opendata_collectivites.search import lookups, rebuild, writer
+
+# CKAN 2.12 dropped ``--clear`` (a rebuild never clears; it removes orphans).
+CLEAR = ["-c"] if any(o.name == "clear" for o in rebuild_command.params) else []
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.auth.create_unowned_dataset", True),
@@ -123,7 +127,10 @@ def test_cli_options(datasets, cli, monkeypatch):
     _fail_on(monkeypatch, datasets[6]["name"])
     result = cli.invoke(ckan_cli, ["search-index", "rebuild", "-q"])
     assert result.exit_code == 1 and "document refusé" in result.output
-    result = cli.invoke(ckan_cli, ["search-index", "rebuild", "-i", "-e", "-c", "-q"])
+    if not CLEAR:  # CKAN 2.12: clear as ``--clear`` did
+        search.clear_all()
+        model.Session.commit()
+    result = cli.invoke(ckan_cli, ["search-index", "rebuild", "-i", "-e", "-q", *CLEAR])
     assert result.exit_code == 0, result.output
     result = cli.invoke(ckan_cli, ["search-index", "check"])
     assert "1 out of" in result.output  # the failing one
