@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import pathlib
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -60,7 +61,8 @@ def init_db(ini: str, database: str) -> None:
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env=dict(os.environ, VENV_BIN=str(ROOT / ".venv" / "bin")),
+        # the virtualenv running this benchmark (its CKAN version migrates)
+        env=dict(os.environ, VENV_BIN=os.path.dirname(sys.executable)),
     )
 
 

@@ -209,3 +209,16 @@ def test_workers_default_to_one_per_core(monkeypatch):
     assert rebuild._workers(150) == 1  # one chunk of datasets: no worker
     monkeypatch.setitem(config, rebuild.WORKERS_OPTION, 1)
     assert rebuild._workers(1000) == 1
+
+
+def test_datasets_are_shown_from_the_prefetch(datasets, monkeypatch):
+    """No per-dataset resource query: each chunk's rows come from its prefetch
+    (also on CKAN 2.12, which shows each dataset in a fresh context)."""
+    monkeypatch.setitem(config, rebuild.WORKERS_OPTION, 1)
+    monkeypatch.setattr(rebuild, "CHUNK", 8)
+    search.clear_all()
+    with _Statements() as sent:
+        search.rebuild(defer_commit=True, quiet=True)
+    search.commit()
+    from_resource = [s for s in sent if "FROM resource" in s and "package_id" in s]
+    assert 0 < len(from_resource) <= 4  # one per chunk of 8 (24 + the source)

@@ -35,6 +35,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import ckan.lib.dictization.model_dictize as model_dictize
@@ -56,6 +57,12 @@ _STOCK_EXECUTE = model_dictize._execute
 PREFETCH = "collectivites_search_prefetch"
 WORKERS_OPTION = "ckanext.collectivites.search.rebuild_workers"
 CHUNK = 100
+#: The chunk's prefetch while it is indexed. CKAN 2.12 shows each dataset in a
+#: ``fresh_context`` (``package_show_default_and_custom_schemas``), which does
+#: not carry the rebuild's context keys, so the prefetch is found here too.
+_CURRENT: ContextVar[Prefetch | None] = ContextVar(
+    "collectivites_prefetch", default=None
+)
 
 
 def _rows(fields: list[str], values: list[tuple]) -> list[Any]:
@@ -188,7 +195,7 @@ class Prefetch:
 
 def _execute(q: Any, table: Any, context: Any) -> Any:
     """``model_dictize._execute``, served from the rebuild's prefetch when it can."""
-    prefetch = context.get(PREFETCH)
+    prefetch = context.get(PREFETCH) or _CURRENT.get()
     package = context.get("package")
     if prefetch is not None and package is not None:
         rows = prefetch.answer(q, table, package.id)
@@ -213,12 +220,14 @@ def _prefetched(context: dict[str, Any], ids: list[str]) -> Iterator[None]:
     session = model.Session
     packages = session.query(model.Package).filter(model.Package.id.in_(ids)).all()
     prefetch = context[PREFETCH] = Prefetch(session, packages)
+    token = _CURRENT.set(prefetch)
     try:
         with lookups.answering(
             session(), prefetch.ids, lookups.group_ids_of(prefetch.groups)
         ):
             yield
     finally:
+        _CURRENT.reset(token)
         context.pop(PREFETCH, None)
         del packages
 
