@@ -74,6 +74,17 @@ def test_organization_autocomplete(app, ctx):
         query_string={"q": "renn"},
     ).json["result"]
     assert [(r["name"], r["siren"]) for r in res] == [("rennes-metropole", "243500139")]
+    for wildcard in ("%", "_", "ville_de"):  # LIKE wildcards are plain characters
+        res = app.get(
+            "/api/3/action/collectivites_organization_autocomplete",
+            query_string={"q": wildcard},
+        ).json["result"]
+        assert res == []
+    res = app.get(
+        "/api/3/action/collectivites_organization_autocomplete",
+        query_string={"q": "VILLE-DE"},
+    ).json["result"]
+    assert [r["name"] for r in res] == ["ville-de-paris"]
 
 
 @pytest.mark.parametrize("limit", ["abc", "-3"])

@@ -6,12 +6,14 @@ stores them as one flat JSONB object in an ``extras`` column of the ``package``
 and ``group`` rows (migration ``106_12d64978ab44_faster_extras``). Code that
 reads or writes extras outside CKAN's actions goes through this module.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ckan import model
+from sqlalchemy import select
 
 #: True on CKAN ≤ 2.11 (extras in their own tables).
 EXTRA_TABLES: bool = hasattr(model, "GroupExtra")
@@ -24,18 +26,15 @@ def group_extras(group_ids: Iterable[str]) -> Iterator[tuple[str, str, str]]:
         return iter(())
     if EXTRA_TABLES:
         extra = model.GroupExtra
-        rows = (
-            model.Session.query(extra.group_id, extra.key, extra.value)
-            .filter(extra.group_id.in_(ids))
-            .filter(extra.state == "active")
-            .all()
-        )
+        rows = model.Session.execute(
+            select(extra.group_id, extra.key, extra.value)
+            .where(extra.group_id.in_(ids))
+            .where(extra.state == "active")
+        ).all()
         return iter([(g, k, v) for g, k, v in rows])
-    rows = (
-        model.Session.query(model.Group.id, model.Group.extras)
-        .filter(model.Group.id.in_(ids))
-        .all()
-    )
+    rows = model.Session.execute(
+        select(model.Group.id, model.Group.extras).where(model.Group.id.in_(ids))
+    ).all()
     return iter(
         [(gid, k, v) for gid, extras in rows for k, v in (extras or {}).items()]
     )

@@ -9,6 +9,7 @@ the dict of the custom schema under ``with_custom_schema``. ckanext-harvest
 an empty source page). On 2.12 this chained action indexes the source the way
 CKAN indexes any dataset (both schemas applied); on 2.11 nothing is replaced.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -30,9 +31,7 @@ def harvest_source_reindex(
 
     source_id = logic.get_or_bust(data_dict, "id")
     context = dict(context, ignore_auth=True)
-    default, custom = logic.package_show_default_and_custom_schemas(
-        context, source_id
-    )
+    default, custom = logic.package_show_default_and_custom_schemas(context, source_id)
     PackageSearchIndex().index_package(
         dict(default, with_custom_schema=custom),
         defer_commit=context.get("defer_commit", False),

@@ -4,6 +4,7 @@ CKAN ≤ 2.11 indexes ``package_show``'s result. CKAN 2.12 indexes the dict of
 the default schema with the custom (scheming) one under ``with_custom_schema``
 (``logic.package_show_default_and_custom_schemas``), and its indexer asserts it.
 """
+
 from __future__ import annotations
 
 from typing import Any

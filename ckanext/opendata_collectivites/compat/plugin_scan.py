@@ -9,6 +9,7 @@ CKAN 2.11.x calls ``ckan.plugins.core.find_system_plugins()`` every time a
 cannot change while a process runs, so the list is computed once here: same
 names, same order, system plugins still loaded and included.
 """
+
 from __future__ import annotations
 
 import functools

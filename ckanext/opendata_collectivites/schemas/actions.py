@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from sqlalchemy import or_
+from sqlalchemy import func, or_, select
 
 from ckanext.opendata_collectivites import vocabularies as voc
 
@@ -67,16 +67,19 @@ def organization_autocomplete(context: dict, data_dict: dict[str, Any]) -> list[
 
     q = str(data_dict.get("q") or data_dict.get("incomplete") or "").strip()[:100]
     limit = _limit(data_dict)
-    query = model.Session.query(model.Group).filter(
+    query = select(model.Group).where(
         model.Group.is_organization.is_(True), model.Group.state == "active"
     )
     if q:
-        like = f"%{q}%"
-        query = query.filter(
-            or_(model.Group.title.ilike(like), model.Group.name.ilike(like))
+        query = query.where(
+            or_(  # LIKE with % and _ escaped (SQLAlchemy 1.4 has no icontains)
+                func.lower(model.Group.title).contains(q.lower(), autoescape=True),
+                func.lower(model.Group.name).contains(q.lower(), autoescape=True),
+            )
         )
     out = []
-    for group in query.order_by(model.Group.title).limit(limit):
+    query = query.order_by(model.Group.title).limit(limit)
+    for group in model.Session.execute(query).scalars():
         extras = dict(group.extras)
         out.append(
             {

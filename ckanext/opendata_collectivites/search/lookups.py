@@ -22,7 +22,7 @@ from typing import Any
 import ckan.lib.dictization.model_dictize as model_dictize
 import ckan.model as model
 import ckan.plugins as plugins
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 log = logging.getLogger(__name__)
 
@@ -109,13 +109,13 @@ def _prefetch_members(session: Any, group_ids: Collection[str]) -> Rows:
     member = model.Member
     out: Rows = {gid: [] for gid in group_ids}
     query = (
-        session.query(model.User, member.capacity, member.group_id)
+        select(model.User, member.capacity, member.group_id)
         .join(member, member.table_id == model.User.id)
-        .filter(member.group_id.in_(list(group_ids)))
-        .filter(member.state == "active")
-        .filter(member.table_name == "user")
+        .where(member.group_id.in_(list(group_ids)))
+        .where(member.state == "active")
+        .where(member.table_name == "user")
     )
-    for user, capacity, group_id in query:
+    for user, capacity, group_id in session.execute(query):
         out[group_id].append((user, capacity))
     return out
 
@@ -131,10 +131,13 @@ def _prefetch_harvest(session: Any, package_ids: Collection[str]) -> Rows:
 
     out: Rows = {pid: [] for pid in package_ids}
     objects = (
-        session.query(HarvestObject)
-        .filter(HarvestObject.package_id.in_(list(package_ids)))
-        .filter(HarvestObject.current == True)  # noqa: E712
-        .order_by(HarvestObject.import_finished.desc())
+        session.execute(
+            select(HarvestObject)
+            .where(HarvestObject.package_id.in_(list(package_ids)))
+            .where(HarvestObject.current == True)  # noqa: E712
+            .order_by(HarvestObject.import_finished.desc())
+        )
+        .scalars()
         .all()
     )
     for obj in objects:
@@ -142,7 +145,9 @@ def _prefetch_harvest(session: Any, package_ids: Collection[str]) -> Rows:
             out[obj.package_id].append((obj,))
     sources = {obj.harvest_source_id for obj in objects if obj.harvest_source_id}
     if sources:  # into the identity map: ``obj.source`` is then no query
-        session.query(HarvestSource).filter(HarvestSource.id.in_(sources)).all()
+        session.execute(
+            select(HarvestSource).where(HarvestSource.id.in_(sources))
+        ).scalars().all()
     return out
 
 

@@ -40,7 +40,7 @@ DDL = (
     "ALTER TABLE collectivites_search_doc "
     "ADD COLUMN IF NOT EXISTS terms bigint[] NOT NULL DEFAULT '{}', "
     "ADD COLUMN IF NOT EXISTS part bigint NOT NULL DEFAULT 0, "
-    "ADD COLUMN IF NOT EXISTS modified text COLLATE \"C\"",
+    'ADD COLUMN IF NOT EXISTS modified text COLLATE "C"',
     "CREATE INDEX IF NOT EXISTS collectivites_search_doc_terms_idx "
     "ON collectivites_search_doc USING gin (terms)",
     "CREATE INDEX IF NOT EXISTS collectivites_search_doc_order_idx "

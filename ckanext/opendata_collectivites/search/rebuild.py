@@ -218,7 +218,11 @@ def _chunks(ids: list[str]) -> Iterator[list[str]]:
 @contextmanager
 def _prefetched(context: dict[str, Any], ids: list[str]) -> Iterator[None]:
     session = model.Session
-    packages = session.query(model.Package).filter(model.Package.id.in_(ids)).all()
+    packages = (
+        session.execute(select(model.Package).where(model.Package.id.in_(ids)))
+        .scalars()
+        .all()
+    )
     prefetch = context[PREFETCH] = Prefetch(session, packages)
     token = _CURRENT.set(prefetch)
     try:
@@ -234,10 +238,10 @@ def _prefetched(context: dict[str, Any], ids: list[str]) -> Iterator[None]:
 
 def _package_ids(only_missing: bool, clear: bool) -> list[str] | None:
     """The datasets to index, selected as CKAN does (``None``: nothing to do)."""
-    packages = model.Session.query(model.Package.id)
+    packages = select(model.Package.id)
     if config.get("ckan.search.remove_deleted_packages"):
-        packages = packages.filter(model.Package.state != "deleted")
-    package_ids = [r[0] for r in packages.all()]
+        packages = packages.where(model.Package.state != "deleted")
+    package_ids = list(model.Session.execute(packages).scalars())
     if only_missing:
         log.info("Indexing only missing packages...")
         package_query = _search.query_for(model.Package)

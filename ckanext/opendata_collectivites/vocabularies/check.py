@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
 from ckanext.opendata_collectivites import vocabularies as voc
 
 
@@ -45,8 +47,9 @@ def dataset_problems(pkg: dict[str, Any]) -> Iterator[Problem]:
         "access_rights": lambda v: voc.concept("access_rights", v) is not None,
         "spatial_granularity": lambda v: voc.concept("granularities", v) is not None,
         "license_id": lambda v: voc.licence(v) is not None,
-        "conforms_to": lambda v: voc.schema_by_url(v) is not None
-        or "schema.data.gouv.fr" not in v,
+        "conforms_to": lambda v: (
+            voc.schema_by_url(v) is not None or "schema.data.gouv.fr" not in v
+        ),
     }
     for field, ok in single.items():
         value = pkg.get(field)
@@ -70,9 +73,14 @@ def organization_problems(org: dict[str, Any]) -> Iterator[Problem]:
     siren = org.get("siren")
     if territory and territory.siren and siren and siren != territory.siren:
         yield Problem("organization", name, "siren", siren)
-    if territory and territory.population and org.get("population") not in (
-        None,
-        territory.population,
+    if (
+        territory
+        and territory.population
+        and org.get("population")
+        not in (
+            None,
+            territory.population,
+        )
     ):
         yield Problem("organization", name, "population", str(org.get("population")))
 
@@ -92,12 +100,12 @@ def run(page_size: int = 100) -> list[Problem]:
     # package_list lists public datasets only: add private ones via the model
     from ckan import model
 
-    private = (
-        model.Session.query(model.Package.name)
-        .filter(model.Package.state == "active", model.Package.private.is_(True))
-        .all()
-    )
-    for name in sorted(set(names) | {row[0] for row in private}):
+    private = model.Session.execute(
+        select(model.Package.name).where(
+            model.Package.state == "active", model.Package.private.is_(True)
+        )
+    ).scalars()
+    for name in sorted(set(names) | set(private)):
         pkg = tk.get_action("package_show")(dict(context), {"id": name})
         problems.extend(dataset_problems(pkg))
     return problems
