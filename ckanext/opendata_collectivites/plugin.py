@@ -1,4 +1,5 @@
 """CKAN plugins of the extension: interface wiring only, no logic here."""
+
 from __future__ import annotations
 
 import os
@@ -9,6 +10,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_collectivites.compat import (
     dcat_quote,
+    deferred_commit,
     navl_speed,
     plugin_scan,
     relationship_index,
@@ -20,6 +22,7 @@ plugin_scan.apply()
 dcat_quote.apply()
 navl_speed.apply()
 relationship_index.apply()
+deferred_commit.apply()
 
 
 _HERE = os.path.dirname(__file__)
@@ -32,6 +35,7 @@ class CollectivitesPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
     p.implements(p.IClick)
+    p.implements(p.IActions)
 
     # IConfigurer
     def update_config(self, config: Any) -> None:
@@ -55,6 +59,10 @@ class CollectivitesPlugin(p.SingletonPlugin):
 
         return cli.get_commands()
 
+    # IActions
+    def get_actions(self) -> dict[str, Any]:
+        return deferred_commit.get_actions()
+
 
 @tk.blanket.config_declarations(
     os.path.join(_HERE, "search", "config_declaration.yaml")
@@ -71,9 +79,7 @@ class SearchPlugin(p.SingletonPlugin):
         engine.configure(config)
 
 
-@tk.blanket.config_declarations(
-    os.path.join(_HERE, "logic", "config_declaration.yaml")
-)
+@tk.blanket.config_declarations(os.path.join(_HERE, "logic", "config_declaration.yaml"))
 class PagesPlugin(p.SingletonPlugin):
     """Theme pages, keyword cloud, home page sections and their actions."""
 
@@ -182,9 +188,7 @@ class HarvestPlugin(CollectivitesHarvester):
         return harvest_source_index.get_actions()
 
 
-@tk.blanket.config_declarations(
-    os.path.join(_HERE, "dcat", "config_declaration.yaml")
-)
+@tk.blanket.config_declarations(os.path.join(_HERE, "dcat", "config_declaration.yaml"))
 class DCATPlugin(p.SingletonPlugin):
     """DCAT-AP 3 feeds per collectivité, SCDL catalogue CSV, quality score."""
 

@@ -71,11 +71,17 @@ def mark_dirty(session: Any) -> None:
 
 
 def after_commit(session: Any) -> None:
+    # SQLAlchemy also sends after_commit when a savepoint is released (CKAN
+    # 2.12's package_update): nothing is committed yet, the session stays dirty.
+    if session.in_nested_transaction():
+        return
     if session.info.pop(DIRTY, None):
         bump()
 
 
 def after_rollback(session: Any, *args: Any) -> None:
+    if session.in_nested_transaction():  # back to a savepoint: stay dirty
+        return
     session.info.pop(DIRTY, None)
 
 
