@@ -2,8 +2,10 @@
 # is a step they depend on. Variables can be overridden: make test TEST_DB=x.
 SHELL := /bin/bash
 PYTHON ?= python3
-# Supported CKAN versions: 2.11 (default, whole suite) and 2.12 (make test CKAN=2.12).
-CKAN ?= 2.11
+# Supported CKAN versions: 2.12 (default) and 2.11 (make test CKAN=2.11).
+# Each version has its own virtualenv, databases and Redis databases: a database
+# migrated by 2.12 cannot be opened by 2.11.
+CKAN ?= 2.12
 ifeq ($(CKAN),2.11)
 VENV ?= .venv
 DB_SUFFIX :=
@@ -31,7 +33,7 @@ DEMO_ENV := CKAN_SQLALCHEMY_URL=postgresql://$(DB_ROLE):$(DB_PASSWORD)@127.0.0.1
 
 REQS := requirements.txt requirements-dev.txt requirements-ckan$(CKAN).txt
 $(VENV)/.installed: $(REQS) constraints-ckan$(CKAN).txt setup.py
-	@test -f requirements-ckan$(CKAN).txt || { echo "CKAN $(CKAN) n'est pas prise en charge (2.12 ou 2.11)"; exit 2; }
+	@test -f requirements-ckan$(CKAN).txt || { echo "CKAN $(CKAN) n'est pas prise en charge : CKAN=2.12 (défaut) ou CKAN=2.11"; exit 2; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check $(addprefix -r ,$(REQS)) -c constraints-ckan$(CKAN).txt
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation \
