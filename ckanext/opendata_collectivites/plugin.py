@@ -266,3 +266,55 @@ class SchemasPlugin(p.SingletonPlugin):
         from ckanext.opendata_collectivites.schemas import index
 
         return index.after_dataset_show(pkg_dict)
+
+
+class ValidationPlugin(p.SingletonPlugin):
+    """Files checked against their declared schema.data.gouv.fr schema (validation/)."""
+
+    p.implements(p.IConfigurer, inherit=True)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.IPackageController, inherit=True)
+
+    # IConfigurer
+    def update_config(self, config: Any) -> None:
+        from ckanext.opendata_collectivites.validation import hooks
+
+        hooks.listen_for_commits()
+
+    # IActions
+    def get_actions(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.validation import actions
+
+        return actions.get_actions()
+
+    # IAuthFunctions
+    def get_auth_functions(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.validation import actions
+
+        return actions.get_auth_functions()
+
+    # IBlueprint
+    def get_blueprint(self) -> list:
+        from ckanext.opendata_collectivites.validation import views
+
+        return views.get_blueprints()
+
+    # ITemplateHelpers
+    def get_helpers(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.validation import views
+
+        return views.get_helpers()
+
+    # IPackageController: queue the resources whose file or schema changed.
+    def after_dataset_create(self, context: Any, pkg_dict: Any) -> None:
+        from ckanext.opendata_collectivites.validation import hooks
+
+        hooks.dataset_changed(pkg_dict)
+
+    def after_dataset_update(self, context: Any, pkg_dict: Any) -> None:
+        from ckanext.opendata_collectivites.validation import hooks
+
+        hooks.dataset_changed(pkg_dict)

@@ -1,0 +1,65 @@
+"""When to validate: after a dataset or resource is created or updated.
+
+CKAN's ``resource_create``/``resource_update`` go through ``package_update``,
+so the dataset hooks see every change (web form, API, harvest).  Resources
+whose file or declared schema changed (:func:`.jobs.fingerprint`) are marked
+``pending`` in the same transaction and queued once it commits, so that the
+worker never reads a dataset that is not saved yet, and a rolled-back change
+queues nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.opendata_collectivites.validation import jobs, model
+
+SESSION_KEY = "collectivites_validation_queue"
+
+
+def _declares_schema(pkg_dict: dict[str, Any]) -> bool:
+    if pkg_dict.get("conforms_to"):
+        return True
+    return any(r.get("conforms_to") for r in pkg_dict.get("resources") or [])
+
+
+def dataset_changed(pkg_dict: dict[str, Any]) -> None:
+    """Mark and queue the resources of the dataset that need a (new) check."""
+    from ckan import model as ckan_model
+
+    if not _declares_schema(pkg_dict) or not pkg_dict.get("id"):
+        return
+    pkg = tk.get_action("package_show")(
+        {"ignore_auth": True, "use_cache": False}, {"id": pkg_dict["id"]}
+    )
+    resources = [r for r in pkg.get("resources") or [] if jobs.declared_schema(pkg, r)]
+    stored = model.fingerprints([r["id"] for r in resources])
+    queue = ckan_model.Session.info.setdefault(SESSION_KEY, [])
+    for res in resources:
+        url = jobs.declared_schema(pkg, res)
+        fp = jobs.fingerprint(res, url)
+        if stored.get(res["id"]) == fp or res["id"] in queue:
+            continue
+        model.mark_pending(res["id"], pkg["id"], url, fp)
+        queue.append(res["id"])
+
+
+def after_commit(session: Any) -> None:
+    for resource_id in session.info.pop(SESSION_KEY, []):
+        jobs.enqueue(resource_id)
+
+
+def after_rollback(session: Any) -> None:
+    session.info.pop(SESSION_KEY, None)
+
+
+def listen_for_commits() -> None:
+    """Install the commit/rollback listeners on CKAN's session (idempotent)."""
+    from ckan import model as ckan_model
+    from sqlalchemy import event
+
+    if not event.contains(ckan_model.Session, "after_commit", after_commit):
+        event.listen(ckan_model.Session, "after_commit", after_commit)
+        event.listen(ckan_model.Session, "after_rollback", after_rollback)
