@@ -66,13 +66,17 @@ def _text(value: Any) -> str:
 
 # --- identifiers -----------------------------------------------------------------
 
+# A file repeats the same few identifiers on every row: cache the checksums.
+_siret_ok = functools.lru_cache(maxsize=4096)(siret.is_valid)
+_siren_ok = functools.lru_cache(maxsize=4096)(siren.is_valid)
+
 
 def french_siret_value(params: Mapping[str, Any]) -> CustomCheck:
     column = params["column"]
 
     def run(row: Row) -> Iterable[Problem]:
         value = row.get(column)
-        if not _empty(value) and not siret.is_valid(_text(value)):
+        if not _empty(value) and not _siret_ok(_text(value)):
             yield Problem("french-siret-value", column, {"value": _text(value)})
 
     return CustomCheck("french-siret-value", (column,), run)
@@ -83,7 +87,7 @@ def french_siren_value(params: Mapping[str, Any]) -> CustomCheck:
 
     def run(row: Row) -> Iterable[Problem]:
         value = row.get(column)
-        if not _empty(value) and not siren.is_valid(_text(value)):
+        if not _empty(value) and not _siren_ok(_text(value)):
             yield Problem("french-siren-value", column, {"value": _text(value)})
 
     return CustomCheck("french-siren-value", (column,), run)
@@ -197,6 +201,7 @@ def sum_columns_value(params: Mapping[str, Any]) -> CustomCheck:
 # --- nomenclature Actes -----------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
     """Case and accents ignored (Validata accepts both)."""
     decomposed = unicodedata.normalize("NFD", text.casefold())

@@ -58,6 +58,24 @@ def shipped() -> list[SchemaRef]:
     return [r for r in vocabularies.schemas() if os.path.exists(path_for(r))]
 
 
+def refresh_from_site() -> list[SchemaRef]:
+    """:func:`refresh` through the portal's HTTP client (address policy,
+    size and time limits of the site configuration)."""
+    from ckanext.opendata_collectivites.harvest.config import site_limits, site_policy
+    from ckanext.opendata_collectivites.harvest.errors import HarvestError
+    from ckanext.opendata_collectivites.harvest.http import HttpClient
+
+    client = HttpClient(site_policy(), site_limits())
+
+    def fetch(url: str) -> bytes:
+        try:
+            return client.get(url, accept="application/json").body
+        except HarvestError as exc:
+            raise ValueError(str(exc)) from None
+
+    return refresh(fetch)
+
+
 def refresh(
     fetch: Callable[[str], bytes], refs: Iterable[SchemaRef] | None = None
 ) -> list[SchemaRef]:
