@@ -14,6 +14,9 @@ import pytest
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
+# The harvest room's fixtures (a commune, a harvest source), shared not copied.
+from tests.harvest.conftest import commune, source  # noqa: F401
+
 FIXTURES = pathlib.Path(__file__).parents[1] / "fixtures" / "validation"
 BASE = "https://schema.data.gouv.fr/schemas/"
 STATIONNEMENT = BASE + "etalab/schema-stationnement/0.1.5/schema.json"
