@@ -230,3 +230,38 @@ def test_private_dataset_result_is_not_shown_to_anonymous(
         role="member",
     )
     assert show(rid, member["token"])["status"] == "invalid"
+
+
+def test_ckan_jobs_worker_command_runs_the_job(dataset, files, queue, show):
+    """The production path: ``ckan jobs worker --burst`` (CKAN's forking
+    worker, its own process and database connection) runs the queued check."""
+    import os
+    import pathlib
+    import subprocess
+    import sys
+
+    pkg = dataset(
+        "stationnement-worker",
+        [
+            {
+                "name": "f",
+                "url": f"{files}/stationnement-exemple-invalide.csv",
+                "format": "CSV",
+            }
+        ],
+        conforms_to=STATIONNEMENT,
+    )
+    assert queue.count == 1
+    ckan = pathlib.Path(sys.executable).with_name("ckan")
+    ini = pathlib.Path(__file__).parents[2] / "test.ini"
+    done = subprocess.run(
+        [str(ckan), "-c", str(ini), "jobs", "worker", "--burst"],
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert queue.count == 0
+    result = show(pkg["resources"][0]["id"])
+    assert result["status"] == "invalid" and result["error_count"] == 3
