@@ -63,6 +63,23 @@ def test_remote_valid_and_invalid_files(dataset, files, queue, show):
     assert "14 chiffres" in siret["fix"]
 
 
+def test_package_badges_in_one_call(app, dataset, files, queue):
+    pkg = dataset(
+        "stationnement-liste",
+        [
+            {"name": "v", "url": f"{files}/stationnement-exemple-valide.csv"},
+            {"name": "i", "url": f"{files}/stationnement-exemple-invalide.csv"},
+        ],
+        conforms_to=STATIONNEMENT,
+    )
+    run_jobs(queue)
+    url = "/api/3/action/collectivites_package_validation_list"
+    badges = app.get(url, query_string={"id": pkg["name"]}).json["result"]
+    valid, invalid = (r["id"] for r in pkg["resources"])
+    assert badges[valid]["status"] == "valid"
+    assert badges[invalid]["label"] == "Non conforme : 3 erreurs"
+
+
 def test_unreachable_file_is_not_checked_not_invalid(dataset, files, queue, show):
     pkg = dataset(
         "stationnement-disparu",
@@ -202,7 +219,7 @@ def test_validate_on_demand_editor_only(dataset, org, files, queue, show):
 
 
 def test_private_dataset_result_is_not_shown_to_anonymous(
-    dataset, org, files, queue, show
+    app, dataset, org, files, queue, show
 ):
     pkg = dataset(
         "stationnement-prive",
@@ -220,6 +237,11 @@ def test_private_dataset_result_is_not_shown_to_anonymous(
     rid = pkg["resources"][0]["id"]
     error = show(rid, status=403)
     assert error["__type"] == "Authorization Error"
+    app.get(
+        "/api/3/action/collectivites_package_validation_list",
+        query_string={"id": pkg["id"]},
+        status=403,
+    )
     show(rid, factories.UserWithToken()["token"], status=403)
     member = factories.UserWithToken()
     call_action(

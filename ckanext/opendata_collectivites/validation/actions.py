@@ -95,6 +95,24 @@ def resource_validation_show(
     return out
 
 
+def package_validation_list(
+    context: dict[str, Any], data_dict: dict[str, Any]
+) -> dict[str, Any]:
+    """Badges of every resource of a dataset that declares a schema, in one
+    query (dataset pages).
+
+    :param id: the dataset id or name
+    """
+    pkg = tk.get_action("package_show")(dict(context), {"id": data_dict.get("id")})
+    stored = {r.resource_id: r for r in model.for_package(pkg["id"])}
+    out: dict[str, Any] = {}
+    for res in pkg.get("resources") or []:
+        declared = jobs.declared_schema(pkg, res)
+        if declared:
+            out[res["id"]] = badge(stored.get(res["id"]), declared)
+    return out
+
+
 def resource_validate(
     context: dict[str, Any], data_dict: dict[str, Any]
 ) -> dict[str, Any]:
@@ -160,6 +178,9 @@ def get_actions() -> dict[str, Any]:
             resource_validation_show
         ),
         "collectivites_resource_validate": resource_validate,
+        "collectivites_package_validation_list": tk.side_effect_free(
+            package_validation_list
+        ),
     }
 
 

@@ -86,23 +86,19 @@ def get_blueprints() -> list[Blueprint]:
     return [validation]
 
 
-def validation_badge(resource_id: str) -> dict[str, Any] | None:
-    """Badge of a resource that declares a schema (``None`` otherwise);
-    one action call per resource and request."""
-    cache = g.setdefault("collectivites_validation_badges", {}) if g else {}
-    if resource_id in cache:
-        return cache[resource_id]
-    try:
-        result = tk.get_action("collectivites_resource_validation_show")(
-            _context(), {"id": resource_id}
-        )
-    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
-        result = None
-    out = None
-    if result and result.get("declared_schema"):
-        out = dict(result["badge"], resource_id=resource_id)
-    cache[resource_id] = out
-    return out
+def validation_badge(pkg: dict[str, Any], resource_id: str) -> dict[str, Any] | None:
+    """Badge of a resource that declares a schema (``None`` otherwise); one
+    action call per dataset and request."""
+    cache = g.setdefault("collectivites_validation_badges", {})
+    if pkg["id"] not in cache:
+        try:
+            cache[pkg["id"]] = tk.get_action("collectivites_package_validation_list")(
+                _context(), {"id": pkg["id"]}
+            )
+        except (tk.ObjectNotFound, tk.NotAuthorized):
+            cache[pkg["id"]] = {}
+    found = cache[pkg["id"]].get(resource_id)
+    return dict(found, resource_id=resource_id) if found else None
 
 
 def get_helpers() -> dict[str, Any]:
