@@ -318,3 +318,22 @@ class ValidationPlugin(p.SingletonPlugin):
         from ckanext.opendata_collectivites.validation import hooks
 
         hooks.dataset_changed(pkg_dict)
+
+
+class ObligationsPlugin(p.SingletonPlugin):
+    """SCDL obligations dashboard of the département (logic in obligations/)."""
+
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+
+    # IActions
+    def get_actions(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.obligations import actions
+
+        return actions.get_actions()
+
+    # IAuthFunctions
+    def get_auth_functions(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.obligations import actions
+
+        return actions.get_auth_functions()

@@ -1,0 +1,194 @@
+"""Obligations counts equal a brute-force recount from anonymous
+``package_search``; private datasets never count; collectivités without an
+organisation are listed too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from ckan.tests import factories
+from ckan.tests.helpers import call_action
+
+from ckanext.opendata_collectivites.obligations import coverage
+from ckanext.opendata_collectivites.validation import schemas
+from ckanext.opendata_collectivites.vocabularies import territories
+from tests.validation.conftest import SUBVENTIONS, run_jobs
+
+STATIONNEMENT = (
+    "https://schema.data.gouv.fr/schemas/etalab/schema-stationnement/0.1.5/schema.json"
+)
+DEPARTEMENT = "departement-ille-et-vilaine"
+
+
+@pytest.fixture
+def portal(queue, files):
+    admin = factories.Sysadmin()
+    ctx = {"user": admin["name"]}
+
+    def org(name: str, title: str, ctype: str, siren: str, territory: str) -> dict:
+        return call_action(
+            "organization_create",
+            dict(ctx),
+            name=name,
+            title=title,
+            collectivite_type=ctype,
+            siren=siren,
+            territory=territory,
+        )
+
+    org(
+        DEPARTEMENT,
+        "Département d'Ille-et-Vilaine",
+        "departement",
+        "223500018",
+        "departement:35",
+    )
+    rennes = org(
+        "ville-de-rennes", "Ville de Rennes", "commune", "213502388", "commune:35238"
+    )
+    malo = org(
+        "ville-de-saint-malo",
+        "Ville de Saint-Malo",
+        "commune",
+        "213502883",
+        "commune:35288",
+    )
+
+    def dataset(name: str, owner: dict, schema: str, file: str, **extra: Any) -> dict:
+        return call_action(
+            "package_create",
+            dict(ctx),
+            name=name,
+            title=name,
+            notes="Test.",
+            owner_org=owner["id"],
+            license_id="lov2",
+            conforms_to=schema,
+            resources=[{"name": "f", "url": f"{files}/{file}", "format": "CSV"}],
+            **extra,
+        )
+
+    dataset(
+        "subventions-rennes",
+        rennes,
+        SUBVENTIONS,
+        "validata/exemple_valide_subventions1.csv",
+        frequency="ANNUAL",
+    )
+    dataset(
+        "subventions-saint-malo",
+        malo,
+        SUBVENTIONS,
+        "validata/exemple_invalide_subventions_french_siret_error1.csv",
+    )
+    dataset(
+        "deliberations-rennes-privees",
+        rennes,
+        "https://schema.data.gouv.fr/schemas/scdl/deliberations/2.1.5/schema.json",
+        "validata/exemple_valide_subventions1.csv",
+        private=True,
+    )
+    dataset(
+        "parkings-rennes", rennes, STATIONNEMENT, "stationnement-exemple-valide.csv"
+    )
+    run_jobs(queue)
+    return {"rennes": rennes, "malo": malo}
+
+
+def _brute_force() -> dict[str, set[str]]:
+    """schema name → territories publishing it, from anonymous package_search."""
+    found = call_action(
+        "package_search",
+        {"user": "", "ignore_auth": False},
+        q="*:*",
+        rows=1000,
+        include_private=False,
+    )
+    out: dict[str, set[str]] = {}
+    for pkg in found["results"]:
+        org = call_action(
+            "organization_show", {"ignore_auth": True}, id=pkg["owner_org"]
+        )
+        urls = [pkg.get("conforms_to")] + [
+            r.get("conforms_to") for r in pkg["resources"]
+        ]
+        for url in urls:
+            ref = schemas.resolve(url or "")
+            if ref:
+                out.setdefault(ref.name, set()).add(org["territory"])
+    return out
+
+
+@pytest.mark.ckan_config("ckanext.collectivites.departement", DEPARTEMENT)
+def test_counts_equal_a_brute_force_recount(portal):
+    result = call_action(
+        "collectivites_obligations", {"user": "", "ignore_auth": False}
+    )
+    assert result["departement"] == "departement:35"
+    expected_places = [
+        t.id
+        for t in territories.all_territories(["commune", "epci"])
+        if "departement:35" in t.parents
+    ]
+    rows = {r["territory"]: r for r in result["collectivites"]}
+    assert sorted(rows) == sorted(expected_places)
+    brute = _brute_force()
+    for item in result["socle"]:
+        name = item["schema"]
+        publishing = {t for t, r in rows.items() if r["datasets"][name]}
+        assert publishing == brute.get(name, set()) & set(rows), name
+        assert result["totals"]["by_schema"][name]["published"] == len(publishing)
+    # The private délibérations of Rennes never count.
+    assert rows["commune:35238"]["datasets"]["scdl/deliberations"] == []
+    assert result["totals"]["by_schema"]["scdl/deliberations"]["published"] == 0
+    # Non-socle schemas are not counted.
+    assert "etalab/schema-stationnement" not in rows["commune:35238"]["datasets"]
+    rennes = rows["commune:35238"]["datasets"]["scdl/subventions"][0]
+    assert rennes["valid"] is True and rennes["up_to_date"] is True
+    malo = rows["commune:35288"]["datasets"]["scdl/subventions"][0]
+    assert malo["valid"] is False and malo["up_to_date"] is None
+    assert result["totals"]["by_schema"]["scdl/subventions"]["valid"] == 1
+    # A commune with no organisation on the portal is listed, with its obligation.
+    vitre = rows["commune:35360"]
+    assert vitre["organization"] is None and vitre["obliged"] is True
+    assert (
+        rows["commune:35238"]["obliged"]
+        and rows["commune:35238"]["population"] > 200000
+    )
+    totals = result["totals"]
+    assert totals["on_portal"] == 2
+    assert totals["obliged"] == sum(1 for r in rows.values() if r["obliged"])
+    assert totals["obliged_publishing"] == 2
+
+
+@pytest.mark.ckan_config("ckanext.collectivites.departement", DEPARTEMENT)
+def test_filters(portal):
+    result = call_action(
+        "collectivites_obligations",
+        {"user": "", "ignore_auth": False},
+        obliged_only=True,
+    )
+    assert result["collectivites"] and all(
+        r["obliged"] for r in result["collectivites"]
+    )
+    one = call_action(
+        "collectivites_obligations",
+        {"user": "", "ignore_auth": False},
+        territory="commune:35288",
+    )
+    assert [r["name"] for r in one["collectivites"]] == ["Saint-Malo"]
+
+
+def test_up_to_date_rule():
+    import datetime as dt
+
+    today = dt.date(2026, 12, 5)
+    assert coverage.up_to_date({"frequency": "ANNUAL", "modified": "2026-01-10"}, today)
+    assert not coverage.up_to_date(
+        {"frequency": "MONTHLY", "modified": "2026-09-01"}, today
+    )
+    assert (
+        coverage.up_to_date({"frequency": "IRREG", "modified": "2020-01-01"}, today)
+        is None
+    )
