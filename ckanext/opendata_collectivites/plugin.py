@@ -325,6 +325,13 @@ class ObligationsPlugin(p.SingletonPlugin):
 
     p.implements(p.IActions)
     p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
+
+    # IBlueprint
+    def get_blueprint(self) -> list:
+        from ckanext.opendata_collectivites.obligations import views
+
+        return views.get_blueprints()
 
     # IActions
     def get_actions(self) -> dict[str, Any]:

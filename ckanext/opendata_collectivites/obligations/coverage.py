@@ -49,7 +49,7 @@ def obligation_threshold() -> int:
 
 
 def departement_territory() -> str:
-    """``departement:<code>`` of the organisation ``ckanext.collectivites.departement``."""
+    """``departement:<code>`` of the organisation set as the département."""
     name = tk.config.get("ckanext.collectivites.departement") or ""
     if not name:
         return ""
