@@ -5,13 +5,14 @@ organisation are listed too."""
 from __future__ import annotations
 
 import pytest
+from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
 from ckanext.opendata_collectivites.obligations import coverage
 from ckanext.opendata_collectivites.validation import schemas
 from ckanext.opendata_collectivites.vocabularies import territories
 
-from .conftest import DEPARTEMENT
+from .conftest import DEPARTEMENT, run_jobs
 
 
 def _brute_force() -> dict[str, set[str]]:
@@ -110,3 +111,37 @@ def test_up_to_date_rule():
         coverage.up_to_date({"frequency": "IRREG", "modified": "2020-01-01"}, today)
         is None
     )
+
+
+@pytest.mark.ckan_config("ckanext.collectivites.departement", DEPARTEMENT)
+@pytest.mark.ckan_config("ckanext.collectivites.pages.cache_ttl", "3600")
+def test_cached_counts_follow_new_verdicts(portal, queue):
+    """The dashboard is cached; a new verdict (the job) drops the cache."""
+    anon = {"user": "", "ignore_auth": False}
+    before = call_action(
+        "collectivites_obligations", dict(anon), territory="commune:35288"
+    )
+    malo = before["collectivites"][0]["datasets"]["scdl/subventions"][0]
+    assert malo["valid"] is False
+    pkg = call_action("package_show", {"ignore_auth": True}, id=malo["name"])
+    url = pkg["resources"][0]["url"].replace(
+        "exemple_invalide_subventions_french_siret_error1.csv",
+        "exemple_valide_subventions1.csv",
+    )
+    call_action(
+        "resource_patch",
+        {"user": factories.Sysadmin()["name"]},
+        id=pkg["resources"][0]["id"],
+        url=url,
+    )
+    pending = call_action(
+        "collectivites_obligations", dict(anon), territory="commune:35288"
+    )  # computed and cached while the new file is being checked
+    assert (
+        pending["collectivites"][0]["datasets"]["scdl/subventions"][0]["valid"] is None
+    )
+    run_jobs(queue)
+    after = call_action(
+        "collectivites_obligations", dict(anon), territory="commune:35288"
+    )
+    assert after["collectivites"][0]["datasets"]["scdl/subventions"][0]["valid"] is True

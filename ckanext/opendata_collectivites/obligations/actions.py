@@ -15,8 +15,16 @@ def obligations(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str,
     :param obliged_only: only the collectivités that must open their data
     :param territory: one collectivité (``commune:35238``, ``epci:243500139``)
     """
+    from ckanext.opendata_collectivites.logic import cache
+
     tk.check_access("collectivites_obligations", context, data_dict)
-    result = coverage.compute()
+    # Public data only, the same for every reader: cached in Redis, dropped at
+    # every dataset change and every validation verdict (logic/cache.py).
+    result = cache.cached(
+        "obligations",
+        {"departement": coverage.departement_territory()},
+        coverage.compute,
+    )
     rows = result["collectivites"]
     if tk.asbool(data_dict.get("obliged_only")):
         rows = [r for r in rows if r["obliged"]]

@@ -124,6 +124,13 @@ def validate_resource(res: dict[str, Any], pkg: dict[str, Any]) -> model.Result:
     return result
 
 
+def _verdict_changed() -> None:
+    """Counts that show verdicts (obligations dashboard) are cached: drop them."""
+    from ckanext.opendata_collectivites.logic import cache
+
+    cache.invalidate()
+
+
 def run(resource_id: str) -> str:
     """Job entry point; returns the stored status."""
     from ckan import model as ckan_model
@@ -150,6 +157,7 @@ def run(resource_id: str) -> str:
         )
     model.save(result)
     ckan_model.Session.commit()
+    _verdict_changed()
     log.info(
         "Resource %s: %s (%s errors)", resource_id, result.status, result.error_count
     )
