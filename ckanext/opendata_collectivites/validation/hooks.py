@@ -10,6 +10,7 @@ queues nothing.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -17,6 +18,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.opendata_collectivites.validation import jobs, model
 
 SESSION_KEY = "collectivites_validation_queue"
+log = logging.getLogger(__name__)
 
 
 def _declares_schema(pkg_dict: dict[str, Any]) -> bool:
@@ -47,8 +49,13 @@ def dataset_changed(pkg_dict: dict[str, Any]) -> None:
 
 
 def after_commit(session: Any) -> None:
+    """Queue the checks; with Redis down the change stays saved (the rows stay
+    ``pending``, an editor can ask again) instead of failing after the commit."""
     for resource_id in session.info.pop(SESSION_KEY, []):
-        jobs.enqueue(resource_id)
+        try:
+            jobs.enqueue(resource_id)
+        except Exception:  # noqa: BLE001 - the dataset is saved already
+            log.exception("Cannot queue the validation of resource %s", resource_id)
 
 
 def after_rollback(session: Any) -> None:
