@@ -4,7 +4,7 @@ Every commune and EPCI of the département's territory (reference data, so also
 those with no organisation on the portal yet), its population and obligation
 (3,500 inhabitants or more), and for each socle schema: the public datasets that
 declare it (on this portal or harvested), whether their files are valid
-(validation results, read through ``collectivites_package_validation_list``)
+(the validation room's verdicts, one query for all public datasets)
 and whether they are up to date against their declared frequency.  Datasets
 are read with ``package_search`` as an anonymous user: private datasets never
 count.
@@ -143,21 +143,23 @@ def up_to_date(pkg: dict[str, Any], today: dt.date) -> bool | None:
     return (today - modified).days <= limit
 
 
-def _validity(pkg: dict[str, Any], schema_name: str) -> bool | None:
-    """``True``: every checked file declaring the schema is valid; ``False``:
-    one is invalid; ``None``: none checked yet."""
-    badges = tk.get_action("collectivites_package_validation_list")(
-        _anonymous(), {"id": pkg["id"]}
-    )
-    statuses = []
+def _socle_resources(pkg: dict[str, Any], wanted: set[str]) -> dict[str, list[str]]:
+    """Socle schema name → ids of the dataset's resources that declare it."""
+    out: dict[str, list[str]] = {}
     for res in pkg.get("resources") or []:
-        url = res.get("conforms_to") or pkg.get("conforms_to") or ""
-        ref = schemas.resolve(url)
-        if ref is not None and ref.name == schema_name and res["id"] in badges:
-            statuses.append(badges[res["id"]]["status"])
-    if "invalid" in statuses:
+        ref = schemas.resolve(res.get("conforms_to") or pkg.get("conforms_to") or "")
+        if ref is not None and ref.name in wanted:
+            out.setdefault(ref.name, []).append(res["id"])
+    return out
+
+
+def _validity(resource_ids: list[str], statuses: dict[str, str]) -> bool | None:
+    """``True``: every checked file is valid; ``False``: one is invalid;
+    ``None``: none checked yet."""
+    found = [statuses.get(rid) for rid in resource_ids]
+    if "invalid" in found:
         return False
-    if "valid" in statuses:
+    if "valid" in found:
         return True
     return None
 
@@ -178,13 +180,23 @@ def compute(today: dt.date | None = None) -> dict[str, Any]:
     for org in orgs.values():
         if org.get("territory"):
             orgs_by_territory[org["territory"]] = org
-    published: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    socle_datasets: list[tuple[str, dict[str, Any], set[str]]] = []
     for pkg in public_datasets():
         org = orgs.get(pkg.get("owner_org") or "")
         territory = (org or {}).get("territory")
         names = declared_schemas(pkg) & wanted
-        if not territory or not names:
-            continue
+        if territory and names:
+            socle_datasets.append((territory, pkg, names))
+    # Verdicts of the public datasets' files, read from the validation room in
+    # one query (the datasets come from the anonymous search above).
+    from ckanext.opendata_collectivites.validation import model as results
+
+    by_pkg = {pkg["id"]: _socle_resources(pkg, wanted) for _, pkg, _ in socle_datasets}
+    statuses = results.statuses(
+        [r for m in by_pkg.values() for ids in m.values() for r in ids]
+    )
+    published: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for territory, pkg, names in socle_datasets:
         for name in names:
             published.setdefault(territory, {}).setdefault(name, []).append(
                 {
@@ -197,7 +209,7 @@ def compute(today: dt.date | None = None) -> dict[str, Any]:
                             for e in pkg.get("extras") or []
                         )
                     ),
-                    "valid": _validity(pkg, name),
+                    "valid": _validity(by_pkg[pkg["id"]].get(name, []), statuses),
                     "up_to_date": up_to_date(pkg, today),
                 }
             )

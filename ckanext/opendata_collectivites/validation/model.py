@@ -104,6 +104,24 @@ def fingerprints(resource_ids: list[str]) -> dict[str, str]:
     return {r[0]: r[1] for r in rows}
 
 
+def statuses(resource_ids: list[str]) -> dict[str, str]:
+    """Status of each checked resource, in one query (dashboards)."""
+    if not resource_ids:
+        return {}
+    rows = (
+        _session()
+        .execute(
+            text(
+                "SELECT resource_id, status FROM collectivites_validation "
+                "WHERE resource_id = ANY(:ids)"
+            ),
+            {"ids": list(resource_ids)},
+        )
+        .all()
+    )
+    return {r[0]: r[1] for r in rows}
+
+
 def mark_pending(
     resource_id: str, package_id: str, schema_url: str, fingerprint: str
 ) -> None:
