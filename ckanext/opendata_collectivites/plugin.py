@@ -277,12 +277,19 @@ class ValidationPlugin(p.SingletonPlugin):
     p.implements(p.IBlueprint)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
 
     # IConfigurer
     def update_config(self, config: Any) -> None:
         from ckanext.opendata_collectivites.validation import hooks
 
         hooks.listen_for_commits()
+
+    # IFacets
+    def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
+        from ckanext.opendata_collectivites.validation import hooks
+
+        return hooks.dataset_facets(facets_dict)
 
     # IActions
     def get_actions(self) -> dict[str, Any]:
@@ -318,6 +325,16 @@ class ValidationPlugin(p.SingletonPlugin):
         from ckanext.opendata_collectivites.validation import hooks
 
         hooks.dataset_changed(pkg_dict)
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.validation import hooks
+
+        return hooks.before_dataset_index(pkg_dict)
+
+    def after_dataset_search(self, search_results: Any, search_params: Any) -> Any:
+        from ckanext.opendata_collectivites.validation import hooks
+
+        return hooks.label_facets(search_results)
 
 
 class ObligationsPlugin(p.SingletonPlugin):

@@ -7,7 +7,7 @@ import re
 
 import polib
 
-from ckanext.opendata_collectivites.validation import messages
+from ckanext.opendata_collectivites.validation import hooks, messages
 
 ROOT = pathlib.Path(__file__).parents[2] / "ckanext" / "opendata_collectivites"
 PO = ROOT / "i18n" / "src" / "validation.fr.po"
@@ -28,6 +28,7 @@ def _msgids() -> set[str]:
     for pair in messages.WORDING.values():
         found.update(pair)
     found.update(messages.GENERIC)
+    found.update(hooks.FACET_LABELS.values())
     return found
 
 

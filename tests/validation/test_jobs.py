@@ -287,3 +287,51 @@ def test_ckan_jobs_worker_command_runs_the_job(dataset, files, queue, show):
     assert queue.count == 0
     result = show(pkg["resources"][0]["id"])
     assert result["status"] == "invalid" and result["error_count"] == 3
+
+
+def test_search_facet_follows_the_verdicts(app, dataset, files, queue):
+    """Facet "Conformité au schéma": the job re-indexes the dataset with its
+    verdict; anonymous search never sees private datasets."""
+    ok = dataset(
+        "facette-conforme",
+        [{"name": "f", "url": f"{files}/stationnement-exemple-valide.csv"}],
+        conforms_to=STATIONNEMENT,
+    )
+    ko = dataset(
+        "facette-non-conforme",
+        [
+            {"name": "v", "url": f"{files}/stationnement-exemple-valide.csv"},
+            {"name": "i", "url": f"{files}/stationnement-exemple-invalide.csv"},
+        ],
+        conforms_to=STATIONNEMENT,
+    )
+    dataset(
+        "facette-privee",
+        [{"name": "i", "url": f"{files}/stationnement-exemple-invalide.csv"}],
+        conforms_to=STATIONNEMENT,
+        private=True,
+    )
+    dataset("facette-sans-schema", [{"name": "f", "url": f"{files}/x.csv"}])
+
+    def search(**params) -> dict:
+        return app.get(
+            "/api/3/action/package_search",
+            query_string={"facet.field": '["vocab_validation"]', **params},
+        ).json["result"]
+
+    pending = search()["search_facets"]["vocab_validation"]["items"]
+    assert {i["name"]: i["count"] for i in pending} == {"unchecked": 2}
+    run_jobs(queue)
+    items = search()["search_facets"]["vocab_validation"]["items"]
+    assert {i["name"]: i["count"] for i in items} == {"valid": 1, "invalid": 1}
+    assert {i["name"]: i["display_name"] for i in items} == {
+        "valid": "Conforme",
+        "invalid": "Non conforme",
+    }
+    found = search(fq="vocab_validation:invalid")["results"]
+    assert [d["name"] for d in found] == [ko["name"]]
+    assert ok["name"] in {
+        d["name"] for d in search(fq="vocab_validation:valid")["results"]
+    }
+    page = app.get("/dataset/").body
+    assert "Conformité au schéma" in page

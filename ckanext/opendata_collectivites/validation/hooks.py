@@ -10,6 +10,7 @@ queues nothing.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -70,3 +71,65 @@ def listen_for_commits() -> None:
     if not event.contains(ckan_model.Session, "after_commit", after_commit):
         event.listen(ckan_model.Session, "after_commit", after_commit)
         event.listen(ckan_model.Session, "after_rollback", after_rollback)
+
+
+# --- search index: the "Conformité au schéma" facet ---------------------------------
+
+FACET = "vocab_validation"
+
+
+def dataset_status(pkg_dict: dict[str, Any]) -> str:
+    """``invalid`` if a file is, else ``valid`` if one is, else ``unchecked``;
+    ``""`` when nothing declares a schema."""
+    declared = [
+        r["id"]
+        for r in pkg_dict.get("resources") or []
+        if r.get("id") and jobs.declared_schema(pkg_dict, r)
+    ]
+    if not declared:
+        return ""
+    found = set(model.statuses(declared).values())
+    for status in ("invalid", "valid"):
+        if status in found:
+            return status
+    return "unchecked"
+
+
+def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """CKAN has flattened the resources by now: read them back from the
+    validated dict, only for datasets that declare a schema somewhere."""
+    if not (
+        pkg_dict.get("conforms_to")
+        or pkg_dict.get("extras_conforms_to")
+        or any(pkg_dict.get("res_extras_conforms_to") or [])
+    ):
+        return pkg_dict
+    try:
+        validated = json.loads(pkg_dict.get("validated_data_dict") or "{}")
+    except ValueError:
+        return pkg_dict
+    status = dataset_status(validated)
+    if status:
+        pkg_dict[FACET] = [status]
+    return pkg_dict
+
+
+def dataset_facets(facets: Any) -> Any:
+    facets[FACET] = tk._("Conformity to the schema")
+    return facets
+
+
+FACET_LABELS = {
+    "valid": "Conformant",
+    "invalid": "Not conformant",
+    "unchecked": "Not checked",
+}
+
+
+def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
+    facet = (search_results.get("search_facets") or {}).get(FACET) or {}
+    for item in facet.get("items", []):
+        label = FACET_LABELS.get(item.get("name"))
+        if label:
+            item["display_name"] = tk._(label)
+    return search_results

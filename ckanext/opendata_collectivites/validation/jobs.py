@@ -124,6 +124,15 @@ def validate_resource(res: dict[str, Any], pkg: dict[str, Any]) -> model.Result:
     return result
 
 
+def _reindex(package_id: str) -> None:
+    """The dataset's index document carries its verdict (search facet)."""
+    from ckan import model as ckan_model
+    from ckan.lib import search
+
+    search.rebuild(package_id)
+    ckan_model.Session.commit()
+
+
 def _verdict_changed() -> None:
     """Counts that show verdicts (obligations dashboard) are cached: drop them."""
     from ckanext.opendata_collectivites.logic import cache
@@ -157,6 +166,7 @@ def run(resource_id: str) -> str:
         )
     model.save(result)
     ckan_model.Session.commit()
+    _reindex(pkg["id"])
     _verdict_changed()
     log.info(
         "Resource %s: %s (%s errors)", resource_id, result.status, result.error_count
