@@ -38,6 +38,8 @@ setup(
             "collectivites_pages = ckanext.opendata_collectivites.plugin:PagesPlugin",
             "collectivites_harvest = ckanext.opendata_collectivites.plugin:HarvestPlugin",
             "collectivites_dcat = ckanext.opendata_collectivites.plugin:DCATPlugin",
+            "collectivites_validation = ckanext.opendata_collectivites.plugin:ValidationPlugin",
+            "collectivites_obligations = ckanext.opendata_collectivites.plugin:ObligationsPlugin",
             "collectivites_schemas = "
             "ckanext.opendata_collectivites.plugin:SchemasPlugin",
         ],

@@ -1,4 +1,5 @@
 """`ckan collectivites …` commands; each delegates to the room that owns the work."""
+
 from __future__ import annotations
 
 import click
@@ -47,14 +48,20 @@ def vocabularies() -> None:
     default=None,
     help="Fichier des territoires à écrire (par défaut : le fichier livré).",
 )
+@click.option(
+    "--schema-files",
+    is_flag=True,
+    help="Télécharge les versions des schémas SCDL (Table Schema) pas encore "
+    "livrées, pour la validation hors ligne des fichiers.",
+)
 def vocabularies_update(
-    source: str | None, schemas: str | None, output: str | None
+    source: str | None, schemas: str | None, output: str | None, schema_files: bool
 ) -> None:
     """Régénère les référentiels (territoires, catalogue des schémas)."""
     from ckanext.opendata_collectivites.vocabularies import build
 
-    if not source and not schemas:
-        raise click.UsageError("indiquez --source et/ou --schemas")
+    if not source and not schemas and not schema_files:
+        raise click.UsageError("indiquez --source, --schemas et/ou --schema-files")
     if source:
         path, count = build.build_territories(source, output)
         click.echo(f"{count} territoires écrits dans {path}")
@@ -64,6 +71,16 @@ def vocabularies_update(
         except ValueError as e:
             raise click.ClickException(str(e)) from None
         click.echo(f"{count} versions de schémas écrites dans {path}")
+    if schema_files:
+        from ckanext.opendata_collectivites.validation import schemas as copies
+
+        try:
+            written = copies.refresh_from_site()
+        except ValueError as e:
+            raise click.ClickException(str(e)) from None
+        for ref in written:
+            click.echo(f"schéma {ref.name} {ref.version} copié")
+        click.echo(f"{len(written)} schéma(s) copié(s) dans {copies.SCHEMAS_DIR}")
 
 
 @vocabularies.command("check")

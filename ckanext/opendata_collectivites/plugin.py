@@ -276,3 +276,98 @@ class SchemasPlugin(p.SingletonPlugin):
         from ckanext.opendata_collectivites.schemas import index
 
         return index.after_dataset_show(pkg_dict)
+
+
+class ValidationPlugin(p.SingletonPlugin):
+    """Files checked against their declared schema.data.gouv.fr schema (validation/)."""
+
+    p.implements(p.IConfigurer, inherit=True)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
+
+    # IConfigurer
+    def update_config(self, config: Any) -> None:
+        from ckanext.opendata_collectivites.validation import hooks
+
+        hooks.listen_for_commits()
+
+    # IFacets
+    def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
+        from ckanext.opendata_collectivites.validation import hooks
+
+        return hooks.dataset_facets(facets_dict)
+
+    # IActions
+    def get_actions(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.validation import actions
+
+        return actions.get_actions()
+
+    # IAuthFunctions
+    def get_auth_functions(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.validation import actions
+
+        return actions.get_auth_functions()
+
+    # IBlueprint
+    def get_blueprint(self) -> list:
+        from ckanext.opendata_collectivites.validation import views
+
+        return views.get_blueprints()
+
+    # ITemplateHelpers
+    def get_helpers(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.validation import views
+
+        return views.get_helpers()
+
+    # IPackageController: queue the resources whose file or schema changed.
+    def after_dataset_create(self, context: Any, pkg_dict: Any) -> None:
+        from ckanext.opendata_collectivites.validation import hooks
+
+        hooks.dataset_changed(pkg_dict)
+
+    def after_dataset_update(self, context: Any, pkg_dict: Any) -> None:
+        from ckanext.opendata_collectivites.validation import hooks
+
+        hooks.dataset_changed(pkg_dict)
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.validation import hooks
+
+        return hooks.before_dataset_index(pkg_dict)
+
+    def after_dataset_search(self, search_results: Any, search_params: Any) -> Any:
+        from ckanext.opendata_collectivites.validation import hooks
+
+        return hooks.label_facets(search_results)
+
+
+class ObligationsPlugin(p.SingletonPlugin):
+    """SCDL obligations dashboard of the département (logic in obligations/)."""
+
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
+
+    # IBlueprint
+    def get_blueprint(self) -> list:
+        from ckanext.opendata_collectivites.obligations import views
+
+        return views.get_blueprints()
+
+    # IActions
+    def get_actions(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.obligations import actions
+
+        return actions.get_actions()
+
+    # IAuthFunctions
+    def get_auth_functions(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.obligations import actions
+
+        return actions.get_auth_functions()

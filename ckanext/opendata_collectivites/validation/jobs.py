@@ -1,0 +1,174 @@
+"""The background job: validate one resource and store the verdict.
+
+Queued on CKAN's jobs queue (Redis, ``ckan jobs worker``) by :mod:`.hooks`
+and by the ``collectivites_resource_validate`` action.  Uploaded files are
+read from CKAN's storage; remote files are fetched through the harvester's
+HTTP client (address policy, size and time limits of the site
+configuration).  A file that cannot be read, or a schema without an offline
+copy, gives ``unchecked`` — never ``invalid``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.opendata_collectivites.validation import model, schemas, validator
+
+log = logging.getLogger(__name__)
+
+JOB_TIMEOUT = 900  # seconds
+
+
+class Unreadable(Exception):
+    """The file could not be obtained: ``reason`` code and detail."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+def declared_schema(pkg: dict[str, Any], res: dict[str, Any]) -> str:
+    """The resource's ``conforms_to``, else the dataset's."""
+    return str(res.get("conforms_to") or pkg.get("conforms_to") or "").strip()
+
+
+def fingerprint(res: dict[str, Any], schema_url: str) -> str:
+    """Changes when the file or the declared schema changes."""
+    parts = [
+        res.get(k) or "" for k in ("url", "url_type", "last_modified", "size", "hash")
+    ]
+    return hashlib.sha1(json.dumps([*map(str, parts), schema_url]).encode()).hexdigest()
+
+
+def enqueue(resource_id: str) -> Any:
+    return tk.enqueue_job(
+        run,
+        [resource_id],
+        title=f"Validation de la ressource {resource_id}",
+        rq_kwargs={"timeout": JOB_TIMEOUT},
+    )
+
+
+def _context() -> dict[str, Any]:
+    user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": user["name"], "ignore_auth": True}
+
+
+def read_body(res: dict[str, Any]) -> bytes:
+    """The file's bytes (upload from storage, else fetched over HTTP)."""
+    from ckanext.opendata_collectivites.harvest.config import site_limits, site_policy
+    from ckanext.opendata_collectivites.harvest.errors import HarvestError
+    from ckanext.opendata_collectivites.harvest.http import HttpClient
+
+    limits = site_limits()
+    if res.get("url_type") == "upload":
+        from ckan.lib import uploader
+
+        path = uploader.get_resource_uploader(res).get_path(res["id"])
+        if not path or not os.path.exists(path):
+            raise Unreadable("file-missing")
+        if os.path.getsize(path) > limits.max_bytes:
+            raise Unreadable("file-too-large", str(limits.max_bytes))
+        with open(path, "rb") as f:
+            return f.read()
+    url = res.get("url") or ""
+    if not url.startswith(("http://", "https://")):
+        raise Unreadable("no-file")
+    try:
+        return HttpClient(site_policy(), limits).get(url).body
+    except HarvestError as exc:
+        raise Unreadable("fetch-failed", str(exc)[:300]) from None
+
+
+def validate_resource(res: dict[str, Any], pkg: dict[str, Any]) -> model.Result:
+    """Validate without storing (the job and the benchmark call it)."""
+    schema_url = declared_schema(pkg, res)
+    result = model.Result(
+        resource_id=res["id"],
+        package_id=pkg["id"],
+        status="unchecked",
+        schema_url=schema_url,
+        fingerprint=fingerprint(res, schema_url),
+    )
+    ref = schemas.resolve(schema_url)
+    if ref is None:
+        result.reason = "unknown-schema"
+        return result
+    result.schema_name, result.schema_version = ref.name, ref.version
+    result.schema_title = ref.title
+    schema = schemas.load(ref)
+    if schema is None:
+        result.reason = "schema-not-available"
+        return result
+    try:
+        body = read_body(res)
+    except Unreadable as exc:
+        result.reason = exc.reason
+        result.report = {"detail": exc.detail} if exc.detail else None
+        return result
+    report = validator.validate_bytes(body, schema)
+    if [e["code"] for e in report["errors"]] == ["binary-file"]:
+        result.reason = "unsupported-format"
+        return result
+    result.report = report
+    result.error_count = report["error_count"]
+    result.warning_count = report["warning_count"]
+    result.status = "valid" if report["valid"] else "invalid"
+    return result
+
+
+def _reindex(package_id: str) -> None:
+    """The dataset's index document carries its verdict (search facet)."""
+    from ckan import model as ckan_model
+    from ckan.lib import search
+
+    search.rebuild(package_id)
+    ckan_model.Session.commit()
+
+
+def _verdict_changed() -> None:
+    """Counts that show verdicts (obligations dashboard) are cached: drop them."""
+    from ckanext.opendata_collectivites.logic import cache
+
+    cache.invalidate()
+
+
+def run(resource_id: str) -> str:
+    """Job entry point; returns the stored status."""
+    from ckan import model as ckan_model
+
+    context = _context()
+    try:
+        res = tk.get_action("resource_show")(dict(context), {"id": resource_id})
+        pkg = tk.get_action("package_show")(dict(context), {"id": res["package_id"]})
+    except tk.ObjectNotFound:
+        model.delete([resource_id])
+        ckan_model.Session.commit()
+        return "deleted"
+    try:
+        result = validate_resource(res, pkg)
+    except Exception:  # noqa: BLE001 - a crash must not leave "pending" forever
+        log.exception("Validation of resource %s failed", resource_id)
+        result = model.Result(
+            resource_id=resource_id,
+            package_id=pkg["id"],
+            status="unchecked",
+            schema_url=declared_schema(pkg, res),
+            reason="internal-error",
+            fingerprint=fingerprint(res, declared_schema(pkg, res)),
+        )
+    model.save(result)
+    ckan_model.Session.commit()
+    _reindex(pkg["id"])
+    _verdict_changed()
+    log.info(
+        "Resource %s: %s (%s errors)", resource_id, result.status, result.error_count
+    )
+    return result.status
