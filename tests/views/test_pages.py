@@ -350,3 +350,29 @@ def test_listing_descriptions_are_plain_text_and_memoised(portal, app):
     assert shown == "Relevés de la qualité de l'eau & sites"
     info = memo._extract.cache_info()
     assert (info.misses, info.hits) == (1, 1)
+
+
+def test_every_page_has_exactly_one_h1(catalogue, app):
+    """RGAA 9.1 / axe ``page-has-heading-one``: one <h1> per page (CKAN's search
+    form adds its own for the result count, on both 2.11 and 2.12)."""
+    _portal, rennes, _malo, env = catalogue
+    pages = {
+        "/": None,
+        "/themes": "Thèmes populaires",
+        "/themes/environnement": "Environnement",
+        "/themes/environnement?page=2": "Environnement",
+        "/mots-cles": None,
+        "/dataset/": "5 jeux de données trouvés",  # the private one is hidden
+        "/dataset/?tags=eau": None,
+        f"/dataset/{env[0]['name']}": env[0]["title"],
+        "/organization/": None,
+        f"/organization/{rennes['name']}": None,
+    }
+    for url, heading in pages.items():
+        headings = soup(app.get(url)).find_all("h1")
+        assert len(headings) == 1, (
+            url,
+            [h.get_text(" ", strip=True) for h in headings],
+        )
+        if heading:
+            assert heading in headings[0].get_text(" ", strip=True), url
