@@ -376,3 +376,21 @@ def test_every_page_has_exactly_one_h1(catalogue, app):
         )
         if heading:
             assert heading in headings[0].get_text(" ", strip=True), url
+
+
+def test_dataset_edit_form_is_french(catalogue, app):
+    """CKAN 2.12's edit form has an "Unpublish" button CKAN leaves untranslated."""
+    from ckan.tests import factories
+
+    _portal, _rennes, _malo, env = catalogue
+    admin = factories.SysadminWithToken()
+    page = app.get(
+        f"/dataset/edit/{env[0]['name']}", headers={"Authorization": admin["token"]}
+    )
+    buttons = [b.get_text(strip=True) for b in soup(page).select("form button")]
+    assert "Unpublish" not in buttons
+    assert any("Mettre à jour" in b for b in buttons), buttons
+    if any(
+        b.get("value") == "go-metadata-unpublish" for b in soup(page).select("button")
+    ):
+        assert "Repasser en brouillon" in buttons  # CKAN 2.12
