@@ -118,6 +118,25 @@ def test_errors_are_reported_like_ckan(datasets, monkeypatch, workers):
         search.show(bad)
 
 
+def test_failing_parallel_rebuild_stops_when_the_process_catches_sigterm(
+    datasets, monkeypatch
+):
+    """An rq job worker catches SIGTERM: the rebuild's workers must still stop."""
+    import signal
+
+    monkeypatch.setattr(rebuild, "CHUNK", 4)
+    monkeypatch.setitem(config, rebuild.WORKERS_OPTION, 2)
+    _fail_on(monkeypatch, datasets[9]["name"])
+    previous = signal.signal(signal.SIGTERM, lambda *args: None)
+    try:
+        search.clear_all()
+        with pytest.raises(search.SearchIndexError, match="document refusé"):
+            search.rebuild(defer_commit=True, quiet=True)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        model.Session.rollback()
+
+
 def test_cli_options(datasets, cli, monkeypatch):
     search.clear(datasets[4]["name"])
     model.Session.commit()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import http.server
 import pathlib
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -59,7 +60,12 @@ def run_jobs(queue) -> list[Any]:
     from rq import SimpleWorker
 
     ids = list(queue.job_ids)
-    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    finally:  # rq installs its own handlers and leaves them in place
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
     results = []
     for job_id in ids:
         job = queue.fetch_job(job_id)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 from collections import defaultdict
 from collections.abc import Collection, Iterator
@@ -385,6 +386,11 @@ def _refuse_delete(self: Any, *args: Any, **kwargs: Any) -> str:
 
 
 def _worker_init() -> None:
+    # A worker must die on Pool.terminate (the rebuild stopping on an error),
+    # even when the rebuilding process catches SIGTERM itself (an rq job worker
+    # does): otherwise it blocks sending its rows and the parent waits forever.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     model.meta.engine.dispose(close=False)  # the parent's connections stay its own
     model.Session.remove()
     connection.PostgresSolr._write = staticmethod(_capture)
