@@ -106,9 +106,9 @@ class PagesPlugin(p.SingletonPlugin):
 
     # IActions
     def get_actions(self) -> dict[str, Any]:
-        from ckanext.opendata_collectivites.logic import pages
+        from ckanext.opendata_collectivites.logic import pages, tags
 
-        return pages.get_actions()
+        return {**pages.get_actions(), **tags.get_actions()}
 
     # IAuthFunctions
     def get_auth_functions(self) -> dict[str, Any]:
