@@ -136,6 +136,15 @@ def test_distributions_download_url_media_type_size(collectivites):
             "url": "https://example.org/page",
         }
     )
+    d["resources"].append(
+        {
+            "id": "copie",
+            "package_id": d["id"],
+            "name": "Copie CSV",
+            "format": "CSV",
+            "url": "https://example.org/copie.csv",
+        }
+    )
     g = _graph(d)
     by_title = {
         str(g.value(x, DCT.title)): x for x in g.subjects(RDF.type, DCAT.Distribution)
@@ -160,6 +169,15 @@ def test_distributions_download_url_media_type_size(collectivites):
     page = by_title["Page"]
     assert g.value(page, DCAT.downloadURL) is None
     assert str(g.value(page, DCAT.accessURL)) == "https://example.org/page"
+    # The dataset's Table Schema, for the CSV that declares none; not for JSON
+    # or a web page (data.gouv.fr reads dct:conformsTo per resource).
+    assert str(g.value(by_title["Copie CSV"], DCT.conformsTo)) == d["conforms_to"]
+    assert g.value(linked, DCT.conformsTo) is None
+    assert g.value(page, DCT.conformsTo) is None
+    # Spatial granularity: GeoDCAT-AP's property, not an invented one.
+    dataset = next(g.subjects(DCAT.distribution, upload))
+    geodcat = URIRef("http://data.europa.eu/930/spatialResolutionAsText")
+    assert str(g.value(dataset, geodcat)) == "Communale"
 
 
 # --- data.gouv.fr's DCAT harvester -------------------------------------------------
@@ -216,11 +234,12 @@ def test_datagouv_identifier_licences_and_polygons(collectivites):
     )
     region = URIRef("http://id.insee.fr/geo/region/53")
     assert any(str(o).startswith("POLYGON") for o in g.objects(region, LOCN_BBOX))
-    # Communes: INSEE URI, name, box around the commune and its centroid.
+    # Communes: INSEE URI, name, box around the commune; no centroid (udata
+    # logs "Unsupported GeoJSON type 'Point'" for every dataset that has one).
     commune = URIRef("http://id.insee.fr/geo/commune/35238")
     assert str(g.value(commune, SKOS.prefLabel)) == "Rennes"
     assert _box(g, commune) == pytest.approx((-1.753, 48.076, -1.624, 48.156))
-    assert str(g.value(commune, DCAT.centroid)) == "POINT (-1.6819 48.1118)"
+    assert g.value(commune, DCAT.centroid) is None
     # EPCI: the portal's URI (INSEE has no code-based one), box of its communes.
     epci = URIRef("http://test.ckan.net/territoire/epci/243500139")
     assert str(g.value(epci, DCT.identifier)) == "epci:243500139"

@@ -73,6 +73,12 @@ def file_type_by_uri(uri: str) -> FileType | None:
     return _file_types()[1].get(uri)
 
 
+def schema_fits(schema_type: str, ftype: FileType | None) -> bool:
+    """Whether a file of type ``ftype`` can follow a schema of ``schema_type``."""
+    formats = _data().get("schema_formats", {}).get(schema_type or "", [])
+    return ftype is not None and ftype.code in formats
+
+
 def file_types_scheme() -> str:
     return _data()["file_types"]["scheme"]
 

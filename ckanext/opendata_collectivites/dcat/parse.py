@@ -14,6 +14,7 @@ from ckanext.opendata_collectivites.dcat.rdf import (
     DCATAP,
     DCT,
     FOAF,
+    GEODCAT,
     SCDL_CATALOGUE,
     VCARD,
 )
@@ -160,7 +161,9 @@ class ParseMixin:
             ]
             if codes:
                 d[key] = codes if multiple else codes[0]
-        granularity = g.value(ref, SCDL_CATALOGUE.COUV_SPAT_MAILLE)
+        granularity = g.value(ref, GEODCAT.spatialResolutionAsText) or g.value(
+            ref, SCDL_CATALOGUE.COUV_SPAT_MAILLE
+        )
         if granularity is not None:
             c = voc.match_concept("granularities", str(granularity))
             if c:

@@ -27,6 +27,7 @@ from ckanext.opendata_collectivites.dcat.rdf import (
     DCT,
     ELI,
     FOAF,
+    GEODCAT,
     OWL,
     RDF,
     RDFS,
@@ -311,22 +312,23 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
             geo = territory_geometry(territory.id)
             if geo:
                 # DCAT-AP 3.0.1 wants locn:geometry to be a locn:Geometry node,
-                # which ckanext-dcat's parser cannot read: the bbox polygon
-                # (a literal, the form data.gouv.fr reads) and centroid only.
+                # which ckanext-dcat's parser cannot read: the bbox polygon only
+                # (a literal, the form data.gouv.fr reads). No dcat:centroid:
+                # udata logs "Unsupported GeoJSON type 'Point'" for each dataset.
                 self.g = desc  # the stock helper writes to self.g
                 try:
                     self._add_spatial_value_to_graph(node, DCAT.bbox, geo.bbox_polygon)
-                    self._add_spatial_value_to_graph(node, DCAT.centroid, geo.centroid)
                 finally:
                     self.g = g
         granularity = voc.concept("granularities", d.get("spatial_granularity") or "")
         g.remove((dataset_ref, SCDL_CATALOGUE.COUV_SPAT_MAILLE, None))
-        if granularity:
+        g.remove((dataset_ref, GEODCAT.spatialResolutionAsText, None))
+        if granularity:  # GeoDCAT-AP's property for a resolution in words
             g.add(
                 (
                     dataset_ref,
-                    SCDL_CATALOGUE.COUV_SPAT_MAILLE,
-                    Literal(granularity.scdl or granularity.label),
+                    GEODCAT.spatialResolutionAsText,
+                    Literal(granularity.scdl or granularity.label, lang="fr"),
                 )
             )
 
@@ -441,6 +443,10 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
                 )
             except (TypeError, ValueError):
                 pass
+        if (ref, DCT.conformsTo, None) not in g:  # the dataset's, if it fits
+            inherited = voc.schema_by_url(d.get("conforms_to") or "")
+            if inherited and mapping.schema_fits(inherited.schema_type, ftype):
+                g.add((ref, DCT.conformsTo, URIRef(inherited.url)))
         self._standards(ref)
         self._drop(ref, DCATAP.applicableLegislation)
         if hvd is not None:

@@ -34,7 +34,9 @@ OWL = CachedNamespace(str(_ns.OWL))
 XSD = CachedNamespace(str(_ns.XSD))
 ELI = CachedNamespace("http://data.europa.eu/eli/ontology#")
 HYDRA = CachedNamespace("http://www.w3.org/ns/hydra/core#")
-# The SCDL catalogue field used for the spatial granularity (no DCAT-AP property).
+# GeoDCAT-AP (spatial resolution of a dataset, in words).
+GEODCAT = CachedNamespace("http://data.europa.eu/930/")
+# The SCDL catalogue field once used for the spatial granularity (still read).
 SCDL_CATALOGUE = CachedNamespace(
     "https://schema.data.gouv.fr/schemas/scdl/catalogue/0.1.3/schema.json#"
 )
@@ -46,6 +48,7 @@ PREFIXES: dict[str, str] = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "eli": str(ELI),
     "hydra": str(HYDRA),
+    "geodcat": str(GEODCAT),
     "prov": "http://www.w3.org/ns/prov#",
     "scdl": str(SCDL_CATALOGUE),
 }
