@@ -196,9 +196,7 @@ def scdl_catalogue_errors(csv_text: str) -> list[str]:
     report = resource.validate()
     errors = [
         f"row {row}, {field}: {message}"
-        for row, field, message in report.flatten(
-            ["rowNumber", "fieldName", "message"]
-        )
+        for row, field, message in report.flatten(["rowNumber", "fieldName", "message"])
     ]
     for i, row in enumerate(csv.DictReader(io.StringIO(csv_text)), start=2):
         errors += [
@@ -207,4 +205,3 @@ def scdl_catalogue_errors(csv_text: str) -> list[str]:
             if row.get(name) and not siret.is_valid(row[name])
         ]
     return errors
-

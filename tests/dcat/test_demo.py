@@ -1,4 +1,5 @@
 """The demo's collectivités and datasets, exposed by the feeds, are valid DCAT-AP 3."""
+
 from __future__ import annotations
 
 import pytest
@@ -49,4 +50,3 @@ def test_demo_scdl_catalogues_are_valid(app, demo):
         body = app.get(f"/organization/{name}/catalogue.csv").get_data(as_text=True)
         assert body.count("\n") > 1, name  # header and at least one dataset
         assert scdl_catalogue_errors(body) == [], name
-

@@ -157,9 +157,7 @@ def test_catalogue_modified_is_the_latest_on_every_page_with_few_searches(
     assert len(searches) == 1  # the page itself; stock's own look-up is spared
     second = _parse(app.get("/organization/ville-de-rennes/catalog.ttl?page=2"))
     assert len(searches) == 3  # the page and one row for the latest date
-    latest = max(
-        portal["datasets"][k]["metadata_modified"] for k in ("r1", "r2")
-    )
+    latest = max(portal["datasets"][k]["metadata_modified"] for k in ("r1", "r2"))
     for g in (first, second):
         (modified,) = g.objects(catalog, DCT.modified)
         assert parse_date(str(modified)) == parse_date(latest)

@@ -76,10 +76,15 @@ def test_vocabulary_values_are_eu_concepts_in_their_scheme(collectivites):
     assert str(rights).endswith("/access-right/PUBLIC")
     themes = {str(t) for t in g.objects(ref, DCAT.theme)}
     assert "http://publications.europa.eu/resource/authority/data-theme/GOVE" in themes
-    assert "http://test.ckan.net/theme/administration" in themes
-    portal = URIRef("http://test.ckan.net/theme/administration")
+    # EU data themes and the HVD category only: data.gouv.fr makes a tag of
+    # each dcat:theme label, the portal's long labels included.
+    assert not [t for t in themes if t.startswith("http://test.ckan.net/")]
+    # The portal's theme: its page as dct:subject, its slug as a short keyword.
+    portal = URIRef("http://test.ckan.net/themes/administration")
+    assert portal in set(g.objects(ref, DCT.subject))
     assert (portal, RDF.type, SKOS.Concept) in g
     assert g.value(portal, SKOS.prefLabel).language == "fr"
+    assert Literal("administration") in set(g.objects(ref, DCAT.keyword))
 
 
 def test_publisher_is_the_collectivite_with_siren_and_adms_type(collectivites):

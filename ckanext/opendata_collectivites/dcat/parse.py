@@ -19,7 +19,8 @@ from ckanext.opendata_collectivites.dcat.rdf import (
     VCARD,
 )
 
-_THEME_URI = re.compile(r"/theme/([a-z0-9][a-z0-9_-]*)$")
+# the portal's theme pages; /theme/<slug> in feeds before 2026-12
+_THEME_URI = re.compile(r"/themes?/([a-z0-9][a-z0-9_-]*)$")
 _INSEE_URI = re.compile(
     r"^https?://id\.insee\.fr/geo/(commune|departement|region)/([0-9AB]+)$"
 )
@@ -134,16 +135,19 @@ class ParseMixin:
     def _parse_vocabularies(self, d: dict[str, Any], ref) -> None:
         g = self.g
         themes, hvd = [], []
-        for obj in g.objects(ref, DCAT.theme):
-            m = _THEME_URI.search(str(obj))
-            if m and voc.portal_theme(m.group(1)):
-                themes.append(m.group(1))
+        for predicate in (DCT.subject, DCAT.theme):
+            for obj in g.objects(ref, predicate):
+                m = _THEME_URI.search(str(obj))
+                if m and voc.portal_theme(m.group(1)) and m.group(1) not in themes:
+                    themes.append(m.group(1))
         for obj in g.objects(ref, DCATAP.hvdCategory):
             c = voc.concept_by_uri("hvd_categories", str(obj))
             if c and c.code not in hvd:
                 hvd.append(c.code)
         if themes:
             d["themes"] = themes
+            # the slug keyword that goes with a portal theme is not a free tag
+            d["tags"] = [t for t in d.get("tags", []) if t.get("name") not in themes]
         if hvd:
             d["hvd_category"] = hvd
         for key, predicate, vocabulary, multiple in (

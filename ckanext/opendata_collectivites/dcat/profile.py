@@ -267,12 +267,17 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
                         add_concept(self.shared, c.uri, c.scheme, c.label),
                     )
                 )
-        scheme = f"{cache.base_uri}/theme"
+        # The portal's own themes: their pages (/themes/<slug>) as dct:subject,
+        # and the slug as a short keyword. As dcat:theme, data.gouv.fr turned
+        # each long label into a tag; the EU data themes stay in dcat:theme.
+        self._drop(dataset_ref, DCT.subject)
+        scheme = f"{cache.base_uri}/themes"
         for slug in slugs:
             theme = voc.portal_theme(slug)
             if theme:
                 ref = add_concept(self.shared, f"{scheme}/{slug}", scheme, theme.label)
-                g.add((dataset_ref, DCAT.theme, ref))
+                g.add((dataset_ref, DCT.subject, ref))
+                g.add((dataset_ref, DCAT.keyword, Literal(slug)))
 
     def _coded(
         self, subject, predicate, vocabulary: str, codes: list[str], *classes
