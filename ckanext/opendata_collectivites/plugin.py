@@ -11,6 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.opendata_collectivites.compat import (
     dcat_quote,
     deferred_commit,
+    harvest_redis,
     navl_speed,
     plugin_scan,
     relationship_index,
@@ -23,6 +24,7 @@ dcat_quote.apply()
 navl_speed.apply()
 relationship_index.apply()
 deferred_commit.apply()
+harvest_redis.apply()
 
 
 _HERE = os.path.dirname(__file__)
