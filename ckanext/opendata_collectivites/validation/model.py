@@ -87,14 +87,17 @@ def for_package(package_id: str) -> list[Result]:
     return [Result(**dict(r)) for r in rows]
 
 
-def fingerprints(resource_ids: list[str]) -> dict[str, str]:
+def _by_resource(column: str, resource_ids: list[str]) -> dict[str, str]:
+    """``column`` of each checked resource, in one query."""
+    if column not in ("fingerprint", "status"):  # a name from this module only
+        raise ValueError(column)
     if not resource_ids:
         return {}
     rows = (
         _session()
         .execute(
             text(
-                "SELECT resource_id, fingerprint FROM collectivites_validation "
+                f"SELECT resource_id, {column} FROM collectivites_validation "  # noqa: S608
                 "WHERE resource_id = ANY(:ids)"
             ),
             {"ids": list(resource_ids)},
@@ -102,24 +105,15 @@ def fingerprints(resource_ids: list[str]) -> dict[str, str]:
         .all()
     )
     return {r[0]: r[1] for r in rows}
+
+
+def fingerprints(resource_ids: list[str]) -> dict[str, str]:
+    return _by_resource("fingerprint", resource_ids)
 
 
 def statuses(resource_ids: list[str]) -> dict[str, str]:
     """Status of each checked resource, in one query (dashboards)."""
-    if not resource_ids:
-        return {}
-    rows = (
-        _session()
-        .execute(
-            text(
-                "SELECT resource_id, status FROM collectivites_validation "
-                "WHERE resource_id = ANY(:ids)"
-            ),
-            {"ids": list(resource_ids)},
-        )
-        .all()
-    )
-    return {r[0]: r[1] for r in rows}
+    return _by_resource("status", resource_ids)
 
 
 def mark_pending(
