@@ -206,6 +206,18 @@ class CollectivitesHarvester(HarvesterBase):
         mapping = map_record(record, obj.harvest_source_id, owner, config)
         for msgid, params in mapping.notes:
             self._save_object_error(translate(msgid, **params), obj, "Import")
+        others = lifecycle.object_extra(obj, lifecycle.LANDING_SHARED)
+        if others:
+            self._save_object_error(
+                translate(
+                    "Shares its landing page %(url)s with %(others)s: landing pages "
+                    "are not identities, imported as a distinct dataset.",
+                    url=record.landing_page,
+                    others=others.replace(" ", ", "),
+                ),
+                obj,
+                "Import",
+            )
         dataset = mapping.dataset
         context = {"user": self._get_user_name(), "ignore_auth": True}
         existing = model.Package.get(dataset["id"])
