@@ -180,8 +180,12 @@ def test_two_sources_carrying_the_same_dataset_give_one(server, commune, source)
     brest = commune("ville-de-brest")
     ods_url = server.mount("rennes", P.ods("rennes"))
     mirror = P.ckan("quimper")
-    # A CKAN portal that re-publishes one of the Rennes datasets (same landing page).
-    mirror.datasets[0]["url"] = f"{ods_url}/explore/dataset/bureaux-de-vote-rennes/"
+    # A CKAN portal that re-publishes one of the Rennes datasets under its
+    # stable identifier (its Opendatasoft URI); another one only shares a
+    # landing page with a Rennes dataset: a distinct dataset, imported.
+    page = f"{ods_url}/explore/dataset/bureaux-de-vote-rennes/"
+    mirror.datasets[0]["identifier"] = page
+    mirror.datasets[1]["url"] = page
     ods_src = source(ods_url, rennes)
     ckan_src = source(server.mount("mirror", mirror), brest)
     harvest(ods_src)

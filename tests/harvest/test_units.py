@@ -106,7 +106,7 @@ def test_mapping_defaults_and_overrides():
     assert data["themes"] == ["education-recherche"]
     assert [t["name"] for t in data["tags"]] == ["cantine", "rennes"]
     assert data["license_id"] == "odc-odbl"  # source default
-    assert data["territories"] == ["commune:35238"]  # owner's territory
+    assert data["territories"] == []  # never the owner's by default (#12)
     assert (
         data["notes"] == "Aucune description n'est fournie par le catalogue d'origine."
     )

@@ -22,6 +22,8 @@ class SourceConfig:
     refine: list[str] = field(default_factory=list)  # ODS "facet:value"
     default_themes: list[str] = field(default_factory=list)
     default_keywords: list[str] = field(default_factory=list)
+    # territories asserted when a record names none ("owner": the owner's)
+    default_territories: list[str] = field(default_factory=list)
     licence: str | None = None  # default licence when the source has none
     theme_overrides: dict[str, str] = field(default_factory=dict)
     grace_days: float = DEFAULT_GRACE_DAYS
@@ -60,6 +62,8 @@ class SourceConfig:
         conf.refine = _str_list(data, "refine")
         conf.default_themes = _str_list(data, "default_themes")
         conf.default_keywords = _str_list(data, "default_keywords")
+        conf.default_territories = _str_list(data, "default_territories")
+        _check_territories(conf)
         overrides = data.get("theme_overrides", {})
         if not isinstance(overrides, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in overrides.items()
@@ -92,6 +96,19 @@ def _str_list(data: dict[str, Any], key: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise HarvestError("%(key)s must be a list of texts.", key=key)
     return [v.strip() for v in value if v.strip()]
+
+
+def _check_territories(conf: SourceConfig) -> None:
+    from ckanext.opendata_collectivites import vocabularies as voc
+
+    for value in conf.default_territories:
+        if value != "owner" and voc.territory(value) is None:
+            raise HarvestError(
+                "Unknown territory %(value)s in default_territories: use official "
+                "codes (commune:35238, epci:243500139, departement:35, region:53, "
+                'pays:FR) or "owner" for the territory of the owner organisation.',
+                value=value,
+            )
 
 
 def _check_themes(conf: SourceConfig) -> None:

@@ -27,6 +27,7 @@ from ckanext.opendata_collectivites.harvest.config import (
     site_limits,
     site_policy,
 )
+from ckanext.opendata_collectivites.harvest.degrade import drop_invalid
 from ckanext.opendata_collectivites.harvest.detect import detect
 from ckanext.opendata_collectivites.harvest.errors import HarvestError, translate
 from ckanext.opendata_collectivites.harvest.http import HttpClient
@@ -36,6 +37,7 @@ from ckanext.opendata_collectivites.harvest.record import Record
 log = logging.getLogger(__name__)
 
 NAME = "collectivites"
+MAX_REPAIRS = 3  # validation rounds that drop invalid optional values
 # Fields the harvest writes; any other field edited locally is kept.
 HARVESTED_FIELDS = (
     "title",
@@ -206,7 +208,53 @@ class CollectivitesHarvester(HarvesterBase):
         mapping = map_record(record, obj.harvest_source_id, owner, config)
         for msgid, params in mapping.notes:
             self._save_object_error(translate(msgid, **params), obj, "Import")
+        others = lifecycle.object_extra(obj, lifecycle.LANDING_SHARED)
+        if others:
+            self._save_object_error(
+                translate(
+                    "Shares its landing page %(url)s with %(others)s: landing pages "
+                    "are not identities, imported as a distinct dataset.",
+                    url=record.landing_page,
+                    others=others.replace(" ", ", "),
+                ),
+                obj,
+                "Import",
+            )
         dataset = mapping.dataset
+        for _attempt in range(MAX_REPAIRS + 1):
+            error = self._write(obj, dataset)
+            if error is None:
+                return True
+            dropped = drop_invalid(dataset, error)
+            if not dropped:
+                raise HarvestError(
+                    "The dataset « %(title)s » is invalid: %(errors)s",
+                    title=record.title,
+                    errors=_errors(error),
+                )
+            for item in dropped:
+                self._save_object_error(
+                    translate(
+                        "Invalid value dropped: %(field)s = %(value)s (%(error)s); "
+                        "the dataset is imported without it.",
+                        field=item.field,
+                        value=item.value,
+                        error=item.error,
+                    ),
+                    obj,
+                    "Import",
+                )
+        raise HarvestError(
+            "The dataset « %(title)s » is invalid: %(errors)s",
+            title=record.title,
+            errors=_errors(error),
+        )
+
+    def _write(
+        self, obj: HarvestObject, dataset: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """Create or update the dataset and commit; CKAN's validation errors
+        (nothing written) are returned, not raised."""
         context = {"user": self._get_user_name(), "ignore_auth": True}
         existing = model.Package.get(dataset["id"])
         obj.package_id = dataset["id"]
@@ -218,21 +266,17 @@ class CollectivitesHarvester(HarvesterBase):
         model.Session.flush()
         try:
             if existing is None:
-                tk.get_action("package_create")(context, dataset)
+                tk.get_action("package_create")(context, dict(dataset))
             else:
                 tk.get_action("package_update")(
                     context, _merge(context, existing, dataset)
                 )
         except tk.ValidationError as exc:
             model.Session.rollback()
-            raise HarvestError(
-                "The dataset « %(title)s » is invalid: %(errors)s",
-                title=record.title,
-                errors=_errors(exc.error_dict),
-            ) from None
+            return dict(exc.error_dict)
         lifecycle.retire(dataset["id"], obj)
         model.Session.commit()
-        return True
+        return None
 
     def _withdraw(self, obj: HarvestObject) -> bool:
         context = {"user": self._get_user_name(), "ignore_auth": True}

@@ -2,16 +2,18 @@
 
 Per source, the *current* harvest object of each remote id carries extras:
 ``fingerprint`` (content hash of the normalised record + mapper version),
-``dedup`` (identifier / landing page keys) and ``missing_since`` (first
-complete listing that lacked it). Rules:
+``dedup`` (stable identifier keys) and ``missing_since`` (first complete
+listing that lacked it). Rules:
 
 * unchanged fingerprint → nothing is written to the dataset (a local edit
   stays until the remote record changes: newer remote data wins);
 * a remote id missing from a *complete* listing is withdrawn once it has been
   missing for ``grace_days``; an unreachable or partly read source never
   reaches this code (gather aborts first);
-* the same dataset reached through two paths (identifier or landing page) is
-  imported once; the later path is reported.
+* the same dataset reached through two paths (same stable identifier) is
+  imported once; the later path is reported. Landing pages are not
+  identities: datasets sharing one are all imported, with a note
+  (``landing_shared``: the other remote ids of the listing).
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
 from ckanext.opendata_collectivites.harvest.record import Record, RecordError
 
-MAPPER_VERSION = "1"
+MAPPER_VERSION = "2"
 FINGERPRINT = "fingerprint"
 DEDUP = "dedup"
 MISSING_SINCE = "missing_since"
 STATUS = "status"
+LANDING_SHARED = "landing_shared"
 
 
 @dataclass
@@ -101,6 +104,7 @@ def plan(
     object_rows: list[dict[str, Any]] = []
     seen: set[str] = set()
     duplicates = 0
+    shared = _shared_landing_pages(items)
     for item in items:
         if item.guid in seen:
             duplicates += 1
@@ -131,6 +135,11 @@ def plan(
         extras_rows.append(_extra_row(object_id, FINGERPRINT, fp))
         for key in item.dedup_keys():
             extras_rows.append(_extra_row(object_id, DEDUP, key))
+        others = [g for g in shared.get(item.landing_key(), ()) if g != item.guid]
+        if others:
+            extras_rows.append(
+                _extra_row(object_id, LANDING_SHARED, " ".join(others[:3]))
+            )
         queued.append(object_id)
 
     # Reappeared datasets are no longer missing.
@@ -174,6 +183,15 @@ def plan(
         session.execute(sa.insert(HarvestObjectExtra.__table__), extras_rows)
     session.commit()
     return Plan(queued, len(unchanged_rows), withdrawn, waiting, duplicates)
+
+
+def _shared_landing_pages(items: list[Record | RecordError]) -> dict[str, list[str]]:
+    """Landing page → remote ids of the listing, for pages shared by several."""
+    by_page: dict[str, list[str]] = {}
+    for item in items:
+        if isinstance(item, Record) and item.landing_key():
+            by_page.setdefault(item.landing_key(), []).append(item.guid)
+    return {page: sorted(set(g)) for page, g in by_page.items() if len(set(g)) > 1}
 
 
 def _object_row(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import pathlib
 import re
 import unicodedata
 import uuid
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+import yaml
 from slugify import slugify
 from stdnum.fr import siren
 
@@ -24,6 +26,7 @@ from ckanext.opendata_collectivites.harvest.config import SourceConfig
 from ckanext.opendata_collectivites.harvest.errors import translate
 from ckanext.opendata_collectivites.harvest.record import Record
 
+DATA = pathlib.Path(__file__).parent / "data"
 NO_DESCRIPTION = "No description was provided by the source catalogue."
 DEFAULT_LICENCE = "notspecified"
 NAMESPACE = uuid.UUID("6f1c8a52-3d0e-4c57-9a56-0c3b3f7c2e11")
@@ -46,7 +49,6 @@ LANGUAGES = {
     "eu": "EUS",
     "ca": "CAT",
 }
-UDATA_ZONE = re.compile(r"^fr:(commune|epci|departement|region|pays):(\w+)$")
 GRANULARITY_KINDS = {
     "fr:commune": "Communale",
     "fr:epci": "Intercommunale",
@@ -187,21 +189,57 @@ def _licence(
     return None
 
 
-def _territories(record: Record, owner: Owner) -> list[str]:
+def _territories(
+    record: Record,
+    owner: Owner,
+    config: SourceConfig,
+    notes: list[tuple[str, dict[str, Any]]],
+) -> list[str]:
+    """Territories the source names (zone ids, INSEE URIs, official names);
+    none when it names none: the owner's territory only if the source
+    configuration says so (``default_territories``)."""
     out: list[str] = []
     for value in record.spatial:
-        value = value.strip()
-        zone = UDATA_ZONE.match(value)
-        if zone:
-            value = f"{zone.group(1)}:{zone.group(2)}"
-        found = voc.territory(value) if ":" in value else None
-        if not found and not value.startswith("http"):
-            found = _territory_named(value)
-        if found and found.id not in out:
-            out.append(found.id)
-    if not out and owner.territory:
-        out.append(owner.territory)
+        found = place(value)
+        if found and found not in out:
+            out.append(found)
+    if not out:
+        for value in config.default_territories:
+            found = owner.territory if value == "owner" else value
+            if found and found not in out:
+                out.append(found)
+    elif len(out) < len(record.spatial):
+        ignored = [v for v in record.spatial if not place(v)]
+        if ignored:
+            notes.append(
+                (
+                    "Place not recognised as a territory: %(value)s.",
+                    {"value": ", ".join(v[:80] for v in ignored[:3])},
+                )
+            )
     return out
+
+
+@functools.lru_cache(maxsize=8192)
+def place(value: str) -> str | None:
+    """The portal territory id of a remote place (udata zone id, INSEE or
+    GeoNames URI, portal id, official name), or None."""
+    value = value.strip()
+    for pattern, template in _place_patterns():
+        match = pattern.match(value)
+        if match:
+            found = voc.territory(match.expand(template))
+            return found.id if found else None
+    if value.startswith(("http", "{", "POLYGON", "POINT", "MULTI")) or ":" in value:
+        return None
+    found = _territory_named(value)
+    return found.id if found else None
+
+
+@functools.lru_cache(maxsize=1)
+def _place_patterns() -> list[tuple[re.Pattern[str], str]]:
+    data = yaml.safe_load((DATA / "places.yaml").read_text(encoding="utf-8"))
+    return [(re.compile(p["match"], re.IGNORECASE), p["id"]) for p in data["patterns"]]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -273,7 +311,7 @@ def map_record(
         "identifier": record.identifier or record.landing_page,
         "themes": themes,
         "tags": _tags(record.keywords + unmatched + config.default_keywords),
-        "territories": _territories(record, owner),
+        "territories": _territories(record, owner, config, notes),
         "language": _languages(record.language),
         "access_rights": "PUBLIC",
     }

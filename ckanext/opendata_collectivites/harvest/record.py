@@ -65,17 +65,54 @@ class Record:
         data["resources"] = [Resource(**r) for r in data.get("resources", [])]
         return cls(**data)
 
+    def normalised(self) -> dict[str, Any]:
+        """The record as compared between runs: text trimmed, unordered
+        lists (themes, keywords, places, ...) as sorted sets, resources in
+        a fixed order. Equal for two reads of the same remote content."""
+        data = _trimmed(asdict(self))
+        for name in UNORDERED:
+            data[name] = sorted(set(data[name]))
+        data["resources"] = sorted(
+            data["resources"], key=lambda r: json.dumps(r, sort_keys=True)
+        )
+        return data
+
     def fingerprint(self) -> str:
-        """Content hash: equal fingerprints mean nothing changed remotely."""
-        return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()
+        """Content hash of the normalised record: equal fingerprints mean
+        nothing changed remotely."""
+        text = json.dumps(self.normalised(), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def dedup_keys(self) -> list[str]:
-        """Keys under which two paths to the same dataset meet."""
-        keys = []
-        for value in (self.identifier, self.landing_page):
-            if value:
-                keys.append(value.strip().rstrip("/").lower())
-        return keys
+        """Keys under which two paths to the same dataset meet: stable
+        identifiers only (the public identifier / URI). A landing page is not
+        an identity: distinct datasets may share one."""
+        value = self.identifier.strip().rstrip("/").lower()
+        return [value] if value else []
+
+    def landing_key(self) -> str:
+        """The landing page, compared loosely (for the near-duplicate notes)."""
+        return self.landing_page.strip().rstrip("/").lower()
+
+
+UNORDERED = (
+    "themes",
+    "keywords",
+    "licence_alt",
+    "spatial",
+    "conforms_to",
+    "language",
+)
+
+
+def _trimmed(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list):
+        return [_trimmed(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _trimmed(v) for k, v in value.items()}
+    return value
 
 
 @dataclass
