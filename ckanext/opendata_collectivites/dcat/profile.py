@@ -59,6 +59,17 @@ def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value if v]
 
 
+def _harvested(d: dict[str, Any]) -> bool:
+    """Whether the dataset comes from a harvest source (ckanext-harvest adds
+    ``harvest_source_id`` to the indexed dict, at the root or in extras)."""
+    if d.get("harvest_source_id"):
+        return True
+    return any(
+        isinstance(e, dict) and e.get("key") == "harvest_source_id"
+        for e in d.get("extras") or []
+    )
+
+
 class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
     """French local-authority extension of DCAT-AP 3 (serialise and parse)."""
 
@@ -129,6 +140,10 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
                 )
             )
 
+        if not d.get("issued") and _harvested(d):
+            # ckanext-dcat falls back on metadata_created: for a harvested
+            # dataset that is the harvest time, not a publication date.
+            self._drop(dataset_ref, DCT.issued)
         self._publisher(dataset_ref, d, cache)
         self._contact(dataset_ref, d, cache)
         self._creator(dataset_ref, d)

@@ -18,7 +18,7 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 from ckanext.harvest.harvesters.base import HarvesterBase
-from ckanext.harvest.model import HarvestObject
+from ckanext.harvest.model import HarvestObject, HarvestObjectError
 
 from ckanext.opendata_collectivites.harvest import lifecycle, status
 from ckanext.opendata_collectivites.harvest.adapters import ADAPTERS
@@ -207,7 +207,12 @@ class CollectivitesHarvester(HarvesterBase):
         owner = self._owner(obj.harvest_source_id)
         mapping = map_record(record, obj.harvest_source_id, owner, config)
         for msgid, params in mapping.notes:
-            self._save_object_error(translate(msgid, **params), obj, "Import")
+            text = translate(msgid, **params)
+            if msgid in ONCE_PER_SOURCE:
+                if _reported_in_job(obj, text):
+                    continue
+                text = translate(ONCE_NOTE, note=text)
+            self._save_object_error(text, obj, "Import")
         others = lifecycle.object_extra(obj, lifecycle.LANDING_SHARED)
         if others:
             self._save_object_error(
@@ -289,6 +294,38 @@ class CollectivitesHarvester(HarvesterBase):
         obj.current = False
         obj.save()
         return True
+
+
+# Vocabulary gaps: the same unmatched value usually comes back on every record
+# of a source, so it is reported once per harvest job.
+ONCE_PER_SOURCE = frozenset(
+    {
+        "Theme not recognised: %(value)s (kept as a keyword).",
+        "Theme not recognised: %(value)s (dropped).",
+        "Licence not recognised: %(value)s.",
+        "Update frequency not recognised: %(value)s.",
+        "Language not recognised: %(value)s.",
+        "Place not recognised as a territory: %(value)s.",
+    }
+)
+ONCE_NOTE = (
+    "%(note)s (reported once for this source: other datasets of the source may "
+    "carry the same value)"
+)
+
+
+def _reported_in_job(obj: HarvestObject, text: str) -> bool:
+    """Whether ``text`` was already reported on an object of this job."""
+    found = (
+        model.Session.query(HarvestObjectError.id)
+        .join(HarvestObject, HarvestObject.id == HarvestObjectError.harvest_object_id)
+        .filter(
+            HarvestObject.harvest_job_id == obj.harvest_job_id,
+            HarvestObjectError.message.startswith(text, autoescape=True),
+        )
+        .first()
+    )
+    return found is not None
 
 
 def _merge(

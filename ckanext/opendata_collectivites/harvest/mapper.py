@@ -33,22 +33,6 @@ NAMESPACE = uuid.UUID("6f1c8a52-3d0e-4c57-9a56-0c3b3f7c2e11")
 TAG_MAX = 100
 _TAG_BAD = re.compile(r"[^\w \-.]+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
-LANGUAGES = {
-    "fr": "FRA",
-    "fra": "FRA",
-    "fre": "FRA",
-    "en": "ENG",
-    "eng": "ENG",
-    "de": "DEU",
-    "deu": "DEU",
-    "es": "SPA",
-    "it": "ITA",
-    "br": "BRE",
-    "oc": "OCI",
-    "co": "COS",
-    "eu": "EUS",
-    "ca": "CAT",
-}
 GRANULARITY_KINDS = {
     "fr:commune": "Communale",
     "fr:epci": "Intercommunale",
@@ -128,21 +112,27 @@ def iso_date(value: str) -> str:
 def _themes(
     record: Record, config: SourceConfig, notes: list[tuple[str, dict[str, Any]]]
 ) -> tuple[list[str], list[str]]:
+    """Portal themes of the record, and the labels kept as keywords.
+
+    A value is matched as a portal theme (the source's overrides, labels,
+    synonyms), then as a concept of a known remote vocabulary (EU data themes,
+    HVD categories, EuroVoc domains, INSPIRE themes), then split on commas.
+    An unmatched label is kept as a keyword; an unmatched URI is dropped (a
+    URI is no keyword). Both are reported.
+    """
     slugs: list[str] = []
     unmatched: list[str] = []
     for label in record.themes:
-        theme = voc.match_theme(label, overrides=config.theme_overrides)
-        parts = (
-            [theme]
-            if theme
-            else [
-                voc.match_theme(p, overrides=config.theme_overrides)
-                for p in re.split(r"[,;/]", label)
-                if p.strip()
-            ]
-        )
-        found = [t for t in parts if t]
-        if not found:
+        found = _theme_slugs(label, config)
+        if found is None:
+            if _is_uri(label):
+                notes.append(
+                    (
+                        "Theme not recognised: %(value)s (dropped).",
+                        {"value": label},
+                    )
+                )
+                continue
             unmatched.append(label)
             notes.append(
                 (
@@ -150,13 +140,38 @@ def _themes(
                     {"value": label},
                 )
             )
-        for t in found:
-            if t.slug not in slugs:
-                slugs.append(t.slug)
+            continue
+        for slug in found:
+            if slug not in slugs:
+                slugs.append(slug)
     for slug in config.default_themes:
         if slug not in slugs:
             slugs.append(slug)
     return slugs, unmatched
+
+
+def _theme_slugs(label: str, config: SourceConfig) -> list[str] | None:
+    """Portal theme slugs for one remote value; [] for a known concept with no
+    portal theme; None when nothing is known of it."""
+    theme = voc.match_theme(label, overrides=config.theme_overrides)
+    if theme:
+        return [theme.slug]
+    remote = voc.match_remote_theme(label)
+    if remote is not None:
+        return [remote.slug] if remote.slug else []
+    if _is_uri(label):
+        return None
+    parts = [
+        voc.match_theme(p, overrides=config.theme_overrides)
+        for p in re.split(r"[,;/]", label)
+        if p.strip()
+    ]
+    found = [t.slug for t in parts if t]
+    return found or None
+
+
+def _is_uri(value: str) -> bool:
+    return bool(re.match(r"^[a-z][a-z0-9+.-]*://", value.strip(), re.IGNORECASE))
 
 
 def _tags(values: list[str]) -> list[dict[str, str]]:
@@ -271,15 +286,19 @@ def _schema(urls: list[str]) -> str:
     return ""
 
 
-def _languages(values: list[str]) -> list[str]:
-    out = []
+def _languages(values: list[str], notes: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """EU language codes of BCP 47 tags (``en-US``), ISO 639 codes, EU
+    authority URIs or names; French when the source names none."""
+    out: list[str] = []
     for value in values:
-        code = LANGUAGES.get(value.strip().lower().rsplit("/", 1)[-1].lower())
-        if not code and value.strip().upper() in LANGUAGES.values():
-            code = value.strip().upper()
-        if code and code not in out:
-            out.append(code)
-    return out or ["FRA"]
+        concept = voc.match_concept("languages", value) or voc.match_concept(
+            "languages", re.split(r"[-_]", value.strip().rsplit("/", 1)[-1])[0]
+        )
+        if concept is None:
+            notes.append(("Language not recognised: %(value)s.", {"value": value}))
+        elif concept.code not in out:
+            out.append(concept.code)
+    return out or ([] if values else ["FRA"])
 
 
 def map_record(
@@ -312,7 +331,7 @@ def map_record(
         "themes": themes,
         "tags": _tags(record.keywords + unmatched + config.default_keywords),
         "territories": _territories(record, owner, config, notes),
-        "language": _languages(record.language),
+        "language": _languages(record.language, notes),
         "access_rights": "PUBLIC",
     }
     dataset["license_id"] = _licence(record, config, notes) or DEFAULT_LICENCE

@@ -29,12 +29,16 @@ class OdsCatalogue:
     datasets: list[dict[str, Any]]  # Explore v2.1 dataset objects
     versions: tuple[str, ...] = ("v2.1", "v2.0", "v1")
     broken_offsets: set[int] = field(default_factory=set)  # answer 500 there
+    # Recorded Explore v1 objects served as they are (``datasets`` is then
+    # empty and ``versions`` is ``("v1",)``).
+    v1_datasets: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
 class UdataCatalogue:
     organizations: list[dict[str, Any]]
-    datasets: list[dict[str, Any]]
+    datasets: list[dict[str, Any]]  # API v1 dataset objects
+    versions: tuple[str, ...] = ("1", "2")
 
 
 @dataclass
@@ -232,12 +236,9 @@ def _ods(cat: OdsCatalogue, path: str, query: dict[str, list[str]]) -> Any:
         )
     if path.rstrip("/") == "/api/datasets/1.0/search" and "v1" in cat.versions:
         start, rows = _int(query, "start", 0), _int(query, "rows", 10)
+        v1 = cat.v1_datasets or [_ods_v1(d) for d in items]
         return _json(
-            {
-                "nhits": len(items),
-                "parameters": {},
-                "datasets": [_ods_v1(d) for d in items[start : start + rows]],
-            }
+            {"nhits": len(v1), "parameters": {}, "datasets": v1[start : start + rows]}
         )
     return None
 
@@ -267,33 +268,89 @@ def _udata(
             if slug in (org.get("slug"), org.get("id")):
                 return _json(org)
         return None
-    if path.rstrip("/") == "/api/1/datasets":
-        org = query.get("organization", [""])[0]
-        items = [
-            d for d in cat.datasets if (d.get("organization") or {}).get("id") == org
-        ]
-        page, size = max(_int(query, "page", 1), 1), _int(query, "page_size", 20)
-        chunk = items[(page - 1) * size : page * size]
-        more = page * size < len(items)
-        nxt = (
-            (
-                f"{base}/api/1/datasets/?organization={org}&page={page + 1}"
-                f"&page_size={size}"
+    clean = path.rstrip("/")
+    if clean == "/api/1/datasets" and "1" in cat.versions:
+        return _json(_udata_page(cat, query, base, "/api/1/datasets/", lambda d: d))
+    if clean == "/api/2/datasets/search" and "2" in cat.versions:
+        return _json(
+            _udata_page(
+                cat,
+                query,
+                base,
+                "/api/2/datasets/search/",
+                lambda d: _udata_v2(d, base),
             )
-            if more
-            else None
         )
+    match = re.fullmatch(r"/api/2/datasets/([^/]+)/resources", clean)
+    if match and "2" in cat.versions:
+        found = [d for d in cat.datasets if d.get("id") == match.group(1)]
+        if not found:
+            return None
+        resources = found[0].get("resources") or []
+        page, size = max(_int(query, "page", 1), 1), _int(query, "page_size", 50)
+        more = page * size < len(resources)
+        href = f"{base}/api/2/datasets/{match.group(1)}/resources/"
         return _json(
             {
-                "data": chunk,
+                "data": resources[(page - 1) * size : page * size],
                 "page": page,
                 "page_size": size,
-                "total": len(items),
-                "next_page": nxt,
+                "total": len(resources),
+                "next_page": f"{href}?page={page + 1}&page_size={size}"
+                if more
+                else None,
                 "previous_page": None,
             }
         )
     return None
+
+
+def _udata_page(
+    cat: UdataCatalogue,
+    query: dict[str, list[str]],
+    base: str,
+    endpoint: str,
+    shape: Any,
+) -> dict[str, Any]:
+    org = query.get("organization", [""])[0]
+    items = [d for d in cat.datasets if (d.get("organization") or {}).get("id") == org]
+    page, size = max(_int(query, "page", 1), 1), _int(query, "page_size", 20)
+    chunk = items[(page - 1) * size : page * size]
+    more = page * size < len(items)
+    nxt = (
+        f"{base}{endpoint}?organization={org}&page={page + 1}&page_size={size}"
+        if more
+        else None
+    )
+    return {
+        "data": [shape(d) for d in chunk],
+        "page": page,
+        "page_size": size,
+        "total": len(items),
+        "next_page": nxt,
+        "previous_page": None,
+    }
+
+
+def _udata_v2(dataset: dict[str, Any], base: str) -> dict[str, Any]:
+    """The API v2 shape of a v1 dataset: ``resources`` and
+    ``community_resources`` become link objects (udata
+    ``core/dataset/apiv2.py``, ``dataset_fields``)."""
+    out = dict(dataset)
+    href = f"{base}/api/2/datasets/{dataset['id']}/resources/?page=1&page_size=50"
+    out["resources"] = {
+        "rel": "subsection",
+        "href": href,
+        "type": "GET",
+        "total": len(dataset.get("resources") or []),
+    }
+    out["community_resources"] = {
+        "rel": "subsection",
+        "href": f"{base}/api/1/datasets/community_resources/?dataset={dataset['id']}",
+        "type": "GET",
+        "total": 0,
+    }
+    return out
 
 
 # --- demo: the bundled payloads of demo/data/harvest -------------------------

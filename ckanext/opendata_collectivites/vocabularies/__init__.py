@@ -37,6 +37,10 @@ from ckanext.opendata_collectivites.vocabularies.territories import (
     territory,
     territory_by_siren,
 )
+from ckanext.opendata_collectivites.vocabularies.theme_mappings import (
+    RemoteTheme,
+    match_remote_theme,
+)
 from ckanext.opendata_collectivites.vocabularies.themes import (
     PortalTheme,
     match_theme,
@@ -48,6 +52,7 @@ __all__ = [
     "Concept",
     "Licence",
     "PortalTheme",
+    "RemoteTheme",
     "SchemaRef",
     "Territory",
     "TERRITORY_KINDS",
@@ -66,6 +71,7 @@ __all__ = [
     "match_concept",
     "match_frequency",
     "match_licence",
+    "match_remote_theme",
     "match_theme",
     "portal_theme",
     "portal_themes",
@@ -127,8 +133,12 @@ def clear_caches() -> None:
     from ckanext.opendata_collectivites.vocabularies.territories import (
         clear_cache as c2,
     )
+    from ckanext.opendata_collectivites.vocabularies.theme_mappings import (
+        clear_cache as c4,
+    )
     from ckanext.opendata_collectivites.vocabularies.themes import clear_cache as c3
 
     c1()
     c2()
     c3()
+    c4()

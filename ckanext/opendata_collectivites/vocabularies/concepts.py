@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import html
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,7 +228,25 @@ def match_licence(text: str) -> Licence | None:
     """
     if not text:
         return None
-    return _licences()[1].get(_fold_url(text))
+    index = _licences()[1]
+    found = index.get(_fold_url(text))
+    if found:
+        return found
+    plain = html.unescape(_TAGS.sub(" ", str(text))).strip()
+    for candidate in (plain, _VERSION.sub("v", plain)):
+        found = index.get(_fold_url(candidate))
+        if found:
+            return found
+    for url in _URL.findall(plain):
+        found = index.get(_fold_url(url.rstrip(".,;:")))
+        if found:
+            return found
+    return None
+
+
+_TAGS = re.compile(r"<[^>]{0,500}>")
+_VERSION = re.compile(r"\bversion\s*", re.IGNORECASE)
+_URL = re.compile(r"https?://[^\s<>\"')]+")
 
 
 # --- schema.data.gouv.fr --------------------------------------------------------

@@ -115,11 +115,18 @@ class CkanAdapter:
                     return extras[name]
             return None
 
-        guid = str(raw["id"])
+        # CKAN always sends ``id``; ``name`` is as unique within a portal.
+        guid = text(raw.get("id")) or text(raw.get("name"))
+        if not guid:
+            raise ValueError("neither id nor name")
         title = text(raw.get("title")) or text(raw.get("name"))
         if not title:
             raise ValueError("no title")
-        page = f"{root}/dataset/{raw['name']}"
+        page = f"{root}/dataset/{raw.get('name') or guid}"
+        # ckanext-dcat's scheming DCAT-AP schema nests repeating subfields.
+        contact = _first(raw.get("contact"))
+        period = _first(raw.get("temporal_coverage"))
+        publisher = _first(raw.get("publisher"))
         themes = as_list(field("themes", "theme"))
         themes += [
             text(g.get("display_name") or g.get("title") or g.get("name"))
@@ -127,6 +134,11 @@ class CkanAdapter:
         ]
         licence_alt = [text(raw.get("license_title")), text(raw.get("license_url"))]
         spatial = as_list(field("territories", "spatial_text", "spatial_uri"))
+        for place in raw.get("spatial_coverage") or []:
+            if isinstance(place, dict):
+                spatial += [
+                    v for v in (text(place.get("uri")), text(place.get("text"))) if v
+                ]
         organization = raw.get("organization") or {}
         resources = [
             Resource(
@@ -156,15 +168,18 @@ class CkanAdapter:
             licence=text(raw.get("license_id")),
             licence_alt=[v for v in licence_alt if v],
             frequency=text(field("frequency", "accrual_periodicity")),
-            temporal_start=text(field("temporal_start")),
-            temporal_end=text(field("temporal_end")),
+            temporal_start=text(field("temporal_start")) or text(period.get("start")),
+            temporal_end=text(field("temporal_end")) or text(period.get("end")),
             spatial=spatial,
             spatial_granularity=text(field("spatial_granularity")),
-            contact_name=text(field("contact_name", "maintainer", "author")),
-            contact_email=text(
-                field("contact_email", "maintainer_email", "author_email")
-            ),
+            contact_name=text(field("contact_name"))
+            or text(contact.get("name"))
+            or text(field("maintainer", "author")),
+            contact_email=text(field("contact_email"))
+            or text(contact.get("email"))
+            or text(field("maintainer_email", "author_email")),
             producer_name=text(field("producer_name"))
+            or text(publisher.get("name"))
             or text(organization.get("title")),
             producer_siren=text(field("producer_siren")),
             conforms_to=as_list(field("conforms_to")),
@@ -176,3 +191,10 @@ class CkanAdapter:
             resources=resources,
             remote_org=text(organization.get("name")),
         )
+
+
+def _first(value: Any) -> dict[str, Any]:
+    """The first dict of a repeating subfield (ckanext-dcat schemas), or {}."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return value[0]
+    return value if isinstance(value, dict) else {}

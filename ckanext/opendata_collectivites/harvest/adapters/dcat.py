@@ -23,6 +23,9 @@ from ckanext.opendata_collectivites.harvest.http import HttpClient, Response
 from ckanext.opendata_collectivites.harvest.record import Record, RecordError, Resource
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+# Project Open Data v1.1's published JSON-LD context maps "license" to this
+# misspelt IRI (dct namespace + "#license"); DCAT-US catalogues inherit it.
+POD_LICENSE = URIRef("http://purl.org/dc/terms/#license")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SCHEMA = Namespace("http://schema.org/")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
@@ -111,9 +114,17 @@ def _datasets(graph: Graph) -> list[object]:
 
 
 def _next_page(graph: Graph) -> str | None:
+    """The next page (``hydra:next``, legacy ``hydra:nextPage``), given as a
+    URI or, as udata's legacy PagedCollection does, as a URL literal."""
     for prop in (HYDRA.nextPage, HYDRA.next):
         pages = sorted(
-            str(v) for v in graph.objects(None, prop) if isinstance(v, URIRef)
+            str(v).strip()
+            for v in graph.objects(None, prop)
+            if isinstance(v, URIRef)
+            or (
+                isinstance(v, Literal)
+                and str(v).strip().startswith(("http://", "https://"))
+            )
         )
         if pages:
             return pages[0]
@@ -266,6 +277,18 @@ def _contact(graph: Graph, subject: object) -> tuple[str, str]:
 
 
 def _format(graph: Graph, dist: object) -> str:
+    """The format's label when its node has one (``rdfs:label "XLS"`` on a
+    URI of the publisher's own), else the last segment of its URI (EU
+    file-type or IANA media-type URIs) or its literal."""
+    labels = sorted(
+        label
+        for node in graph.objects(dist, DCTERMS["format"])
+        if isinstance(node, URIRef)
+        for label in [_best(graph.objects(node, RDFS.label))]
+        if label
+    )
+    if labels:
+        return labels[0]
     value = _literal(graph, dist, DCTERMS["format"], FORMAT)
     return value.rstrip("/").rsplit("/", 1)[-1]
 
@@ -308,7 +331,9 @@ def to_record(graph: Graph, subject: object) -> Record:
         - {str(p) for p in graph.objects(subject, DCTERMS.publisher)}
         - {""}
     )
-    licences = _values(graph, subject, DCTERMS.license)
+    licences = _values(graph, subject, DCTERMS.license) + [
+        v for v in _values(graph, subject, POD_LICENSE) if v
+    ]
     resources = []
     dists = sorted(
         graph.objects(subject, DCAT.distribution),

@@ -1,9 +1,12 @@
-"""udata / data.gouv.fr: one organisation's datasets through API v1.
+"""udata / data.gouv.fr: one organisation's datasets through API v1 or v2.
 
-Source URL: the organisation page (``/fr/organizations/<slug>/``) or its API
-URL. Datasets harvested by data.gouv.fr from elsewhere keep their original
-landing page (``harvest.remote_url``), so the same dataset reached directly
-and through data.gouv.fr is recognised.
+Source URL: the organisation page (``/fr/organizations/<slug>/``) or an API
+URL; an ``/api/2/`` URL reads API v2, whose datasets carry their resources
+as a link object (``{"rel": "subsection", "href": …, "total": n}``) that is
+followed, page by page, through the same HTTP client. Datasets harvested by
+data.gouv.fr from elsewhere keep their original landing page
+(``harvest.remote_url``), so the same dataset reached directly and through
+data.gouv.fr is recognised.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from ckanext.opendata_collectivites.harvest.adapters.base import (
     PAGE_SIZE,
@@ -27,7 +31,15 @@ from ckanext.opendata_collectivites.harvest.errors import HarvestError, Transpor
 from ckanext.opendata_collectivites.harvest.http import HttpClient
 from ckanext.opendata_collectivites.harvest.record import Record, Resource
 
-MARKERS = ("/api/1/", "/fr/organizations/", "/en/organizations/", "/organizations/")
+MARKERS = (
+    "/api/1/",
+    "/api/2/",
+    "/fr/organizations/",
+    "/en/organizations/",
+    "/organizations/",
+)
+ENDPOINTS = {"1": "/api/1/datasets/", "2": "/api/2/datasets/search/"}
+MAX_RESOURCE_PAGES = 100
 _ORG = re.compile(r"/organizations/([^/?#]+)")
 
 
@@ -36,6 +48,8 @@ def detect(
 ) -> Detected | None:
     match = _ORG.search(url)
     slug = organization or (match.group(1) if match else "")
+    if not slug and "/api/2/" in url:
+        slug = (parse_qs(urlsplit(url).query).get("organization") or [""])[0]
     if not slug:
         return None
     root = base_url(url, MARKERS)
@@ -48,7 +62,8 @@ def detect(
     if not (isinstance(org, dict) and org.get("id") and "slug" in org):
         return None
     total = (org.get("metrics") or {}).get("datasets")
-    return Detected("udata", root, "1", total, organization=str(org["id"]))
+    version = "2" if "/api/2/" in url else "1"
+    return Detected("udata", root, version, total, organization=str(org["id"]))
 
 
 class UdataAdapter:
@@ -57,7 +72,8 @@ class UdataAdapter:
     def records(
         self, client: HttpClient, detected: Detected, config: SourceConfig
     ) -> Iterator[Item]:
-        url = f"{detected.api_url}/api/1/datasets/"
+        version = detected.version if detected.version in ENDPOINTS else "1"
+        url = detected.api_url + ENDPOINTS[version]
         guard = PageGuard(url)
         page = 1
         read = 0
@@ -84,7 +100,7 @@ class UdataAdapter:
             )
             for raw in items:
                 yield record_or_error(
-                    lambda raw=raw: self.to_record(raw),
+                    lambda raw=raw: self.to_record(_with_resources(client, raw)),
                     str(raw.get("id")) if isinstance(raw, dict) else "?",
                     "Malformed udata dataset %(id)s: %(error)s",
                 )
@@ -107,6 +123,8 @@ class UdataAdapter:
         conforms = [text(schema.get("url"))] if schema.get("url") else []
         resources = []
         for r in raw.get("resources") or []:
+            if not isinstance(r, dict) or not r.get("url"):
+                continue
             rschema = r.get("schema") or {}
             resources.append(
                 Resource(
@@ -148,6 +166,30 @@ class UdataAdapter:
             resources=resources,
             remote_org=text((raw.get("organization") or {}).get("slug")),
         )
+
+
+def _with_resources(client: HttpClient, raw: Any) -> Any:
+    """The dataset with its resources as a list: API v2 gives a link object
+    whose pages are read through the client (its limits and address policy)."""
+    link = raw.get("resources") if isinstance(raw, dict) else None
+    if not isinstance(link, dict):
+        return raw
+    href = text(link.get("href"))
+    resources: list[Any] = []
+    pages = 0
+    while href and pages < MAX_RESOURCE_PAGES:
+        try:
+            data = client.get(href).json()
+        except TransportError:
+            raise
+        except HarvestError as exc:
+            raise ValueError(f"resources page {href}: {exc.message()}") from exc
+        if not isinstance(data, dict) or not isinstance(data.get("data"), list):
+            raise ValueError(f"unexpected resources page at {href}")
+        resources.extend(data["data"])
+        href = text(data.get("next_page"))
+        pages += 1
+    return {**raw, "resources": resources}
 
 
 def _schema_url(schema: dict[str, Any]) -> str:
