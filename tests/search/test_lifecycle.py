@@ -72,3 +72,52 @@ def test_cli_rebuild_check_show_clear(cli):
     result = cli.invoke(ckan_cli, ["search-index", "clear", datasets[0]["name"]])
     assert result.exit_code == 0
     assert _count() == 2
+
+
+def test_dataset_lookup_by_id_or_name_is_one_indexed_statement():
+    """``get_index`` (package_show's cache lookup) returns the same document
+    as the general query path, by id and by name, and nothing for an unknown
+    or deleted dataset; it is read in one statement plus the stored fields."""
+    from ckan.common import config
+
+    from ckanext.opendata_collectivites.search import querying
+
+    dataset = factories.Dataset(name="marches-publics", title="Marchés publics")
+    factories.Dataset(name="marches-publics-2", title="Autre")
+    site = config.get("ckan.site_id")
+    fq = f'+site_id:"{site}" +entity_type:package'
+    for reference in (dataset["id"], dataset["name"]):
+        q = f'name:"{reference}" OR id:"{reference}"'
+        fast = querying.point_lookup(
+            model.Session, q, {"rows": 1, "fq": fq, "wt": "json"}
+        )
+        general = querying.run(
+            model.Session,
+            f'(name:"{reference}" OR id:"{reference}")',
+            {"rows": 1, "fq": fq},
+        )
+        assert fast["response"]["numFound"] == 1
+        assert fast["response"]["docs"] == general["response"]["docs"]
+        assert fast["response"]["docs"][0]["id"] == dataset["id"]
+    statements = []
+    listener = lambda *a: statements.append(a[2])  # noqa: E731
+    event.listen(model.meta.engine, "before_cursor_execute", listener)
+    try:
+        doc = search.show(dataset["name"])
+    finally:
+        event.remove(model.meta.engine, "before_cursor_execute", listener)
+    assert doc["id"] == dataset["id"]
+    assert len(statements) <= 2, statements
+    with pytest.raises(search.SearchError):
+        search.show("n-existe-pas")
+    helpers.call_action("package_delete", id=dataset["id"])
+    with pytest.raises(search.SearchError):  # CKAN drops deleted datasets
+        search.show(dataset["id"])
+    other = {"rows": 1, "fq": fq, "sort": "title asc"}
+    assert querying.point_lookup(model.Session, 'name:"x" OR id:"x"', other) is None
+    assert (
+        querying.point_lookup(
+            model.Session, 'name:"x" OR id:"y"', {"rows": 1, "fq": fq}
+        )
+        is None
+    )

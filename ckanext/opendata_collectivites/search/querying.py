@@ -4,6 +4,7 @@ page, project stored fields (``fl``) and count facets, all in SQL."""
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from typing import Any
 
@@ -293,6 +294,9 @@ def run(session: Any, q: Any, params: dict[str, Any]) -> dict:
     :mod:`.cache`), so paging through a large result counts it only once.
     """
     _check_characters(q, params)
+    found = point_lookup(session, q, params)
+    if found is not None:
+        return found
     default_op = str(params.get("q.op") or "OR").upper()
     query = parse_query(q, params, default_op)
     filters = [
@@ -375,6 +379,50 @@ def run(session: Any, q: Any, params: dict[str, Any]) -> dict:
     if facet_on:
         response["facet_counts"] = {"facet_queries": {}, "facet_fields": facets}
     return response
+
+
+# CKAN's ``PackageSearchQuery.get_index`` (``package_show``'s cache lookup,
+# once per shown dataset): ``name:"x" OR id:"x"``, one row, site and entity.
+_GET_INDEX_Q = re.compile(r'^name:"([^"\\]*)" OR id:"([^"\\]*)"$')
+_GET_INDEX_FQ = re.compile(r'^\+site_id:"([^"\\]*)" \+entity_type:package\s*$')
+_LOOKUP_PARAMS = {"rows", "wt", "fq", "q"}
+
+
+def point_lookup(session: Any, q: Any, params: dict[str, Any]) -> dict | None:
+    """The answer to CKAN's dataset lookup by id or name, read through the
+    exact-value index in one statement; None for any other query."""
+    match = _GET_INDEX_Q.match(q) if isinstance(q, str) else None
+    fq = params.get("fq")
+    site = _GET_INDEX_FQ.match(fq) if isinstance(fq, str) else None
+    if (
+        match is None
+        or site is None
+        or match.group(1) != match.group(2)
+        or str(params.get("rows")) != "1"
+        or set(params) - _LOOKUP_PARAMS
+    ):
+        return None
+    reference = match.group(1)
+    seqs = session.execute(
+        text(
+            f"SELECT seq FROM {TABLE} WHERE site_id = :site "  # noqa: S608
+            "AND strings @> CAST(:entity AS jsonb) "
+            "AND (strings @> CAST(:by_id AS jsonb) "
+            "OR strings @> CAST(:by_name AS jsonb)) "
+            "ORDER BY seq LIMIT 1"
+        ),
+        {
+            "site": site.group(1),
+            "entity": json.dumps({"entity_type": ["package"]}),
+            "by_id": json.dumps({"id": [reference]}),
+            "by_name": json.dumps({"name": [reference]}),
+        },
+    ).fetchall()
+    docs = fetch_docs(session, [(seqs[0][0], 1.0)], None) if seqs else []
+    return {
+        "responseHeader": {"status": 0},
+        "response": {"numFound": len(docs), "start": 0, "docs": docs},
+    }
 
 
 def _cached(session: Any, sql: str, values: dict[str, Any]) -> list:
