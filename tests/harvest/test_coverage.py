@@ -79,3 +79,31 @@ def test_unrecognised_places_beside_known_ones_are_reported():
         "Place not recognised as a territory: %(value)s.",
         {"value": "Quartier Nord"},
     ) in mapping.notes
+
+
+def _box_wkt(w, s, e, n):
+    return f"POLYGON(({w} {s},{e} {s},{e} {n},{w} {n},{w} {s}))"
+
+
+def test_geometries_name_the_territory_whose_extent_they_are():
+    """WKT (CRS84 or lat/lon EPSG:4326), GeoJSON and four-number boxes: a
+    catalogue giving a commune's or a département's extent names it; a point
+    or a shape that is no territory's extent names nothing."""
+    import json
+
+    from ckanext.opendata_collectivites.vocabularies.geometry import territory_geometry
+
+    w, s, e, n = territory_geometry("commune:35238").bbox
+    assert place(_box_wkt(w, s, e, n)) == "commune:35238"
+    assert place(f"{w},{s},{e},{n}") == "commune:35238"
+    crs = "<http://www.opengis.net/def/crs/EPSG/0/4326> "
+    lat_lon = f"POLYGON(({s} {w},{s} {e},{n} {e},{n} {w},{s} {w}))"
+    assert place(crs + lat_lon) == "commune:35238"
+    dept = territory_geometry("departement:35").bbox_polygon
+    assert place(json.dumps(dept)) == "departement:35"
+    assert place('{"type": "Point", "coordinates": [-1.68, 48.11]}') is None
+    assert place(_box_wkt(-30, 10, -29, 11)) is None  # the Atlantic
+    assert (
+        place(_box_wkt(w - 0.5, s - 0.5, e + 0.5, n + 0.5)) is None
+    )  # no one's extent
+    assert place("POLYGON((1 2,3 4))") is None  # malformed

@@ -24,7 +24,9 @@ from stdnum.fr import siren
 from ckanext.opendata_collectivites import vocabularies as voc
 from ckanext.opendata_collectivites.harvest.config import SourceConfig
 from ckanext.opendata_collectivites.harvest.errors import translate
+from ckanext.opendata_collectivites.harvest.extent import bbox_of
 from ckanext.opendata_collectivites.harvest.record import Record
+from ckanext.opendata_collectivites.vocabularies.geometry import territory_for_bbox
 
 DATA = pathlib.Path(__file__).parent / "data"
 NO_DESCRIPTION = "No description was provided by the source catalogue."
@@ -238,14 +240,21 @@ def _territories(
 @functools.lru_cache(maxsize=8192)
 def place(value: str) -> str | None:
     """The portal territory id of a remote place (udata zone id, INSEE or
-    GeoNames URI, portal id, official name), or None."""
+    GeoNames URI, portal id, official name, or a geometry whose extent is a
+    territory's), or None."""
     value = value.strip()
     for pattern, template in _place_patterns():
         match = pattern.match(value)
         if match:
             found = voc.territory(match.expand(template))
             return found.id if found else None
-    if value.startswith(("http", "{", "POLYGON", "POINT", "MULTI")) or ":" in value:
+    box = bbox_of(value)
+    if box is not None:
+        return territory_for_bbox(tuple(round(v, 3) for v in box))
+    if (
+        value.startswith(("http", "{", "<", "POLYGON", "POINT", "MULTI"))
+        or ":" in value
+    ):
         return None
     found = _territory_named(value)
     return found.id if found else None

@@ -79,3 +79,40 @@ def territory_geometry(territory_id: str) -> TerritoryGeometry | None:
         return None
     w, s, e, n, cx, cy = (float(x) for x in line.split("\t"))
     return TerritoryGeometry(None, (w, s, e, n), (cx, cy))
+
+
+def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    w, s, e, n = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
+    if w >= e or s >= n:
+        return 0.0
+    inter = (e - w) * (n - s)
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+@functools.lru_cache(maxsize=1024)
+def territory_for_bbox(
+    bbox: tuple[float, float, float, float], min_overlap: float = 0.85
+) -> str | None:
+    """The territory whose bounding box is (nearly) ``bbox`` (W, S, E, N in
+    WGS 84): a catalogue that gives a commune's or a département's extent as
+    a geometry names that territory. None when no box overlaps it by at least
+    ``min_overlap`` (intersection over union): nothing is guessed."""
+    w, s, e, n = bbox
+    if not (w < e and s < n):
+        return None
+    best, score = None, min_overlap
+    for key, geometry in _load().items():
+        overlap = _iou(bbox, geometry.bbox)
+        if overlap >= score:
+            best, score = key, overlap
+    for key, line in _boxes().items():
+        parts = line.split("\t", 4)
+        box = (float(parts[0]), float(parts[1]), float(parts[2]), float(parts[3]))
+        if box[0] > e or box[2] < w or box[1] > n or box[3] < s:
+            continue
+        overlap = _iou(bbox, box)
+        if overlap >= score:
+            best, score = key, overlap
+    return best
+
