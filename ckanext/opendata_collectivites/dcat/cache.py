@@ -14,6 +14,7 @@ import contextvars
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import ckan.plugins as plugins
 from ckan import model
 
 from ckanext.opendata_collectivites import vocabularies as voc
@@ -107,6 +108,18 @@ class FeedCache:
         if id_or_name not in self._orgs:
             self.prefetch_organizations([id_or_name])
         return self._orgs.get(id_or_name)
+
+    # Validation verdicts ----------------------------------------------
+    def invalid_resources(self, dataset: dict[str, Any]) -> set[str]:
+        """Ids of the dataset's resources whose file was found not to conform
+        to the declared schema (one query per dataset; none without the
+        ``collectivites_validation`` plugin)."""
+        ids = [r["id"] for r in dataset.get("resources") or [] if r.get("id")]
+        if not ids or not plugins.plugin_loaded("collectivites_validation"):
+            return set()
+        from ckanext.opendata_collectivites.validation import model as validation
+
+        return {rid for rid, s in validation.statuses(ids).items() if s == "invalid"}
 
     # Licences ----------------------------------------------------------
     def licence(self, licence_id: str | None) -> Any:

@@ -179,9 +179,12 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
         if lic is not None and lic.url:
             g.add((dataset_ref, DCT.license, URIRef(lic.url)))
 
+        invalid = cache.invalid_resources(d) if d.get("conforms_to") else set()
         for resource in d.get("resources", []):
             ref = URIRef(cache.resource_uri(resource, d["id"]))
-            self._distribution(ref, resource, d, cache, hvd)
+            self._distribution(
+                ref, resource, d, cache, hvd, resource.get("id") in invalid
+            )
 
     def _publisher(self, dataset_ref, d: dict[str, Any], cache: FeedCache) -> None:
         g = self.g
@@ -392,7 +395,11 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
         d: dict[str, Any],
         cache: FeedCache,
         hvd: URIRef | None,
+        invalid: bool = False,
     ) -> None:
+        """``invalid``: the file was checked and does not conform to the
+        dataset's schema, so the dataset's ``dct:conformsTo`` is not claimed
+        for it (a distribution's own declaration is kept as declared)."""
         g = self.g
         url = (r.get("url") or "").strip()
         ftype = mapping.file_type(r.get("format"))
@@ -463,7 +470,7 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
                 )
             except (TypeError, ValueError):
                 pass
-        if (ref, DCT.conformsTo, None) not in g:  # the dataset's, if it fits
+        if not invalid and (ref, DCT.conformsTo, None) not in g:  # the dataset's
             inherited = voc.schema_by_url(d.get("conforms_to") or "")
             if inherited and mapping.schema_fits(inherited.schema_type, ftype):
                 g.add((ref, DCT.conformsTo, URIRef(inherited.url)))

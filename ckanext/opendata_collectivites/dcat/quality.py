@@ -109,10 +109,41 @@ def rating(score: int) -> str:
     return "bad"
 
 
+CONFORMITY_HINT = (
+    "Correct the files that do not conform to their declared schema "
+    "(see each file's validation report)."
+)
+CONFORMITY_LABELS = {
+    "valid": "Every file conforms to its declared schema",
+    "invalid": "Files do not conform to their declared schema",
+    "unchecked": "Files not checked against their declared schema yet",
+}
+
+
+def conformity(statuses: list[str]) -> str | None:
+    """Verdict over the files declaring a schema: invalid if any is, valid if
+    all are, else unchecked; None when no file declares a schema."""
+    if not statuses:
+        return None
+    if "invalid" in statuses:
+        return "invalid"
+    if all(s == "valid" for s in statuses):
+        return "valid"
+    return "unchecked"
+
+
 def assess(
-    dataset: dict[str, Any], translate: Callable[[str], str] | None = None
+    dataset: dict[str, Any],
+    translate: Callable[[str], str] | None = None,
+    schema_statuses: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Score, rating, per-dimension totals and what to fill to improve."""
+    """Score, rating, per-dimension totals and what to fill to improve.
+
+    The score is data.europa.eu's MQA grid (comparable with it). The files'
+    conformity to their declared schema (``schema_statuses``: the validation
+    status of each resource that declares one) is the portal's own criterion:
+    a dataset with a non-conformant file cannot be rated above "good", and
+    correcting the files comes first among the improvements."""
     _ = translate or (lambda s: s)
     resources = dataset.get("resources") or []
     dimensions: dict[str, dict[str, Any]] = {}
@@ -142,6 +173,14 @@ def assess(
     for item in todo:
         item["points"] = round(item["points"])
     name = rating(score)
+    verdict = conformity(list(schema_statuses or []))
+    if verdict == "invalid":
+        if name == "excellent":
+            name = "good"
+        todo.insert(
+            0,
+            {"hint": _(CONFORMITY_HINT), "points": 0, "indicators": ["conformity"]},
+        )
     return {
         "score": score,
         "max": MAX_SCORE,
@@ -149,6 +188,11 @@ def assess(
         "rating_label": _(RATING_LABELS[name]),
         "dimensions": list(dimensions.values()),
         "improvements": todo,
+        "conformity": (
+            {"status": verdict, "label": _(CONFORMITY_LABELS[verdict])}
+            if verdict
+            else None
+        ),
     }
 
 

@@ -23,7 +23,7 @@ def dataset_quality(
         raise tk.ValidationError({"id": [tk._("Missing value")]})
     tk.check_access("collectivites_dataset_quality", context, data_dict)
     dataset = tk.get_action("package_show")(context, {"id": data_dict["id"]})
-    return quality.assess(dataset, tk._)
+    return quality.assess(dataset, tk._, _schema_statuses(dataset))
 
 
 def dataset_quality_auth(
@@ -39,7 +39,21 @@ def dataset_quality_auth(
 
 def quality_helper(dataset: dict[str, Any]) -> dict[str, Any]:
     """Template helper: the assessment of a dataset dict already loaded."""
-    return quality.assess(dataset, tk._)
+    return quality.assess(dataset, tk._, _schema_statuses(dataset))
+
+
+def _schema_statuses(dataset: dict[str, Any]) -> list[str]:
+    """Validation status of each resource declaring a schema (empty when the
+    ``collectivites_validation`` plugin is not enabled)."""
+    try:
+        action = tk.get_action("collectivites_package_validation_list")
+    except KeyError:
+        return []
+    try:
+        badges = action({"ignore_auth": True}, {"id": dataset["id"]})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return []
+    return [b["status"] for b in badges.values()]
 
 
 def get_actions() -> dict[str, Any]:
