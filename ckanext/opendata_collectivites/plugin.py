@@ -355,12 +355,19 @@ class ObligationsPlugin(p.SingletonPlugin):
     p.implements(p.IActions)
     p.implements(p.IAuthFunctions)
     p.implements(p.IBlueprint)
+    p.implements(p.ITemplateHelpers)
 
     # IBlueprint
     def get_blueprint(self) -> list:
         from ckanext.opendata_collectivites.obligations import views
 
         return views.get_blueprints()
+
+    # ITemplateHelpers
+    def get_helpers(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.obligations import views
+
+        return views.get_helpers()
 
     # IActions
     def get_actions(self) -> dict[str, Any]:

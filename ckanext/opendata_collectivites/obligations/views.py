@@ -112,5 +112,38 @@ obligations.add_url_rule(
 )
 
 
+def scdl_coverage(organization: dict[str, Any]) -> dict[str, Any] | None:
+    """Template helper: the SCDL socle coverage of one collectivité (its row
+    of the dashboard), or None when its territory is not in the département."""
+    territory = organization.get("territory")
+    if not territory:
+        return None
+    result = tk.get_action("collectivites_obligations")(
+        {"ignore_auth": True}, {"territory": territory}
+    )
+    if not result["collectivites"]:
+        return None
+    row = result["collectivites"][0]
+    items = [
+        {
+            "label": s["label"],
+            "state": _state(row["datasets"][s["schema"]]),
+            "datasets": row["datasets"][s["schema"]],
+        }
+        for s in result["socle"]
+    ]
+    return {
+        "covered": row["covered"],
+        "total": len(items),
+        "obliged": row["obliged"],
+        "socle": items,
+        "next_step": next_step(row),
+    }
+
+
+def get_helpers() -> dict[str, Any]:
+    return {"collectivites_scdl_coverage": scdl_coverage}
+
+
 def get_blueprints() -> list[Blueprint]:
     return [obligations]
