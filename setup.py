@@ -25,6 +25,7 @@ setup(
             "**/*.json.gz",
             "**/*.tsv.gz",
             "**/*.csv",
+            "**/*.geojson",
             "**/*.ini",
             "**/*.mako",
             "migration/**/*",
