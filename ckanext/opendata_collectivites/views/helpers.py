@@ -9,7 +9,7 @@ from flask import request
 
 from ckanext.opendata_collectivites import vocabularies as voc
 from ckanext.opendata_collectivites.logic import pages
-from ckanext.opendata_collectivites.views import icons, memo, theme_links
+from ckanext.opendata_collectivites.views import icons, identity, memo, theme_links
 from ckanext.opendata_collectivites.views.facets import THEMES as THEME_ARG
 
 
@@ -122,4 +122,5 @@ def get_helpers() -> dict[str, Any]:
         "collectivites_home_limit": home_limit,
         **theme_links.get_helpers(),
         **memo.get_helpers(),
+        **identity.get_helpers(),
     }
