@@ -8,7 +8,8 @@ dataset's ``.ttl`` into ``var/datagouv/``, then has udata (its own virtualenv,
 ``scripts/datagouv_udata.py``) harvest the catalogue with its ``DcatBackend``
 as data.gouv.fr does, and compares, field by field, what the feed says with
 what udata kept. ``--demo-data`` also loads the demo content (``make demo``'s)
-and harvests every collectivité's catalogue.
+and harvests every collectivité's catalogue; ``--format rdf|jsonld`` has udata
+harvest ``catalog.rdf`` or ``catalog.jsonld`` instead of ``catalog.ttl``.
 
 Exit status: 0 when udata keeps every field it can read and logs no warning,
 1 otherwise, 2 when the check itself cannot run.
@@ -390,12 +391,15 @@ def run_udata(python: str, urls: list[str]) -> dict[str, Any]:
     return json.loads(proc.stdout)
 
 
-def _catalogue_graph(url: str) -> Graph:
+RDFLIB_FORMATS = {"ttl": "turtle", "rdf": "xml", "jsonld": "json-ld"}
+
+
+def _catalogue_graph(url: str, fmt: str) -> Graph:
     """Every page of a catalogue, following ``hydra:next`` as udata does."""
     g = Graph()
     hydra_next = URIRef("http://www.w3.org/ns/hydra/core#next")
     while url:
-        page = Graph().parse(data=_get(url), format="turtle")
+        page = Graph().parse(data=_get(url), format=RDFLIB_FORMATS[fmt])
         g += page
         nxt = next(page.objects(None, hydra_next), None)
         url = str(nxt) if nxt is not None else ""
@@ -445,6 +449,12 @@ def main() -> int:
     parser.add_argument("--ini", default=None)
     parser.add_argument("--udata-python", required=True)
     parser.add_argument(
+        "--format",
+        choices=sorted(RDFLIB_FORMATS),
+        default="ttl",
+        help="catalogue format udata harvests (catalog.<format>)",
+    )
+    parser.add_argument(
         "--demo-data",
         action="store_true",
         help="load the demo content too and harvest every collectivité",
@@ -481,12 +491,12 @@ def main() -> int:
     try:
         os.makedirs(OUT, exist_ok=True)
         full = portal["full"]
-        urls = [f"{site_url}/organization/{org}/catalog.ttl" for org in orgs]
+        urls = [f"{site_url}/organization/{org}/catalog.{args.format}" for org in orgs]
         with open(os.path.join(OUT, "ville-de-rennes-catalog.ttl"), "w") as f:
-            f.write(_get(urls[0]))
+            f.write(_get(urls[0].rsplit(".", 1)[0] + ".ttl"))
         with open(os.path.join(OUT, f"{full['name']}.ttl"), "w") as f:
             f.write(_get(f"{site_url}/dataset/{full['name']}.ttl"))
-        graphs = [_catalogue_graph(url) for url in urls]
+        graphs = [_catalogue_graph(url, args.format) for url in urls]
         built = time.monotonic()
         result = run_udata(args.udata_python, urls)
     finally:
