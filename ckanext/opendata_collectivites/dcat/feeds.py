@@ -206,7 +206,10 @@ def render_catalog(_format: str, org: dict[str, Any] | None = None) -> Response:
     body = FeedSerializer().serialize_page(
         catalog_dict, result["results"], _format, _paging(result["count"], page, rows)
     )
-    return Response(body, mimetype=CONTENT_TYPES[_format])
+    response = Response(body, mimetype=CONTENT_TYPES[_format])
+    # Checksums are typed for udata's harvester (profile.harvested_by_udata).
+    response.headers["Vary"] = "User-Agent"
+    return response
 
 
 def _error(exc: FeedError) -> Response:
@@ -254,7 +257,7 @@ def dataset_read(id: str) -> Any:
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return _error(FeedError(404, tk._("Dataset not found.")))
     response = Response(body, mimetype=CONTENT_TYPES[fmt])
-    response.headers["Vary"] = "Accept"
+    response.headers["Vary"] = "Accept, User-Agent"
     return response
 
 

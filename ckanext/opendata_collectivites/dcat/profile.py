@@ -11,6 +11,7 @@ Parsing (the other direction) is in :mod:`.parse`.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ckanext.dcat.profiles import RDFProfile
@@ -33,6 +34,7 @@ from ckanext.opendata_collectivites.dcat.rdf import (
     RDFS,
     SCDL_CATALOGUE,
     SKOS,
+    SPDX,
     VCARD,
     XSD,
     add_concept,
@@ -57,6 +59,44 @@ def _as_list(value: Any) -> list[str]:
         except ValueError:
             return [v.strip() for v in value.split(",") if v.strip()]
     return [str(v) for v in value if v]
+
+
+HEX = re.compile(r"[0-9a-f]+")
+
+
+def checksum_of(r: dict[str, Any]) -> tuple[str, URIRef] | None:
+    """(lower-case hex digest, SPDX algorithm URI) of a resource, if both are known.
+
+    CKAN's ``hash`` field holds the digest and ``hash_algorithm`` the SPDX URI
+    (ckanext-dcat's convention); ``sha256:<hex>`` digests and short algorithm
+    names (``sha256``, ``SHA-256``) are accepted too.
+    """
+    digest = str(r.get("hash") or "").strip().lower()
+    algorithm = str(r.get("hash_algorithm") or "").strip()
+    if ":" in digest:  # "sha256:<hex>"
+        prefix, digest = digest.split(":", 1)
+        algorithm = algorithm or prefix
+    if not algorithm or not digest or not HEX.fullmatch(digest) or len(digest) % 2:
+        return None
+    if not algorithm.startswith(str(SPDX)):
+        name = algorithm.lower().replace("-", "").replace("_", "")
+        if not name.isalnum():
+            return None
+        algorithm = f"{SPDX}checksumAlgorithm_{name}"
+    return digest, URIRef(algorithm)
+
+
+def harvested_by_udata() -> bool:
+    """Whether the feed is being read by udata's harvester (data.gouv.fr).
+
+    udata 17.18.0 sends ``User-Agent: uData/0.1 dcat``
+    (``udata/harvest/backends/base.py:179``).
+    """
+    from flask import has_request_context, request
+
+    return has_request_context() and (
+        request.headers.get("User-Agent") or ""
+    ).startswith("uData/")
 
 
 def _harvested(d: dict[str, Any]) -> bool:
@@ -470,6 +510,7 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
                 )
             except (TypeError, ValueError):
                 pass
+        self._checksum(ref, r)
         if not invalid and (ref, DCT.conformsTo, None) not in g:  # the dataset's
             inherited = voc.schema_by_url(d.get("conforms_to") or "")
             if inherited and mapping.schema_fits(inherited.schema_type, ftype):
@@ -478,6 +519,34 @@ class CollectivitesDCATAPProfile(ParseMixin, RDFProfile):
         self._drop(ref, DCATAP.applicableLegislation)
         if hvd is not None:
             g.add((ref, DCATAP.applicableLegislation, hvd))
+
+    def _checksum(self, ref, r: dict[str, Any]) -> None:
+        """``spdx:checksum`` of a distribution, only with its algorithm.
+
+        udata 17.18.0 (``udata/core/dataset/rdf.py:907-914``) reads
+        ``spdx:checksum`` then ``checksum.value(SPDX.algorithm).identifier``:
+        a checksum without algorithm raises there and data.gouv.fr rejects the
+        whole dataset, so the stock profile's algorithm-less checksum is
+        dropped. The digest is typed ``xsd:hexBinary`` as DCAT-AP 3.0.1 wants
+        (``spdx:ChecksumShape``), except for udata's harvester: it stores
+        ``rdf_value(checksum, SPDX.checksumValue)`` (``udata/rdf.py:256``,
+        ``Literal.toPython()``, *bytes* for hexBinary) in a ``StringField``
+        (``udata/core/dataset/models.py:381``) and rejects the dataset with
+        "checksum.value.StringField only accepts string values".
+        """
+        g = self.g
+        self._drop(ref, SPDX.checksum)
+        found = checksum_of(r)
+        if found is None:
+            return
+        digest, algorithm = found
+        node = BNode()
+        g.add((ref, SPDX.checksum, node))
+        g.add((node, RDF.type, SPDX.Checksum))
+        g.add((node, SPDX.algorithm, algorithm))
+        self.shared.add((algorithm, RDF.type, SPDX.ChecksumAlgorithm))
+        datatype = None if harvested_by_udata() else XSD.hexBinary
+        g.add((node, SPDX.checksumValue, Literal(digest, datatype=datatype)))
 
     # ------------------------------------------------------------------
     # Catalogue

@@ -34,6 +34,7 @@ OWL = CachedNamespace(str(_ns.OWL))
 XSD = CachedNamespace(str(_ns.XSD))
 ELI = CachedNamespace("http://data.europa.eu/eli/ontology#")
 HYDRA = CachedNamespace("http://www.w3.org/ns/hydra/core#")
+SPDX = CachedNamespace("http://spdx.org/rdf/terms#")
 # GeoDCAT-AP (spatial resolution of a dataset, in words).
 GEODCAT = CachedNamespace("http://data.europa.eu/930/")
 # The SCDL catalogue field once used for the spatial granularity (still read).
