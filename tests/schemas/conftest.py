@@ -108,6 +108,8 @@ def full_dataset(owner_org: str, **extra: Any) -> dict[str, Any]:
         ],
     }
     data.update(extra)
+    if "identifier" not in extra:  # identifiers are unique on the portal
+        data["identifier"] = f"https://data.rennesmetropole.fr/dataset/{data['name']}"
     return data
 
 

@@ -188,3 +188,27 @@ def test_license_list_is_the_vocabulary(ctx):
         "https://www.etalab.gouv.fr/licence-ouverte-open-licence"
     )
     assert "cc-nc" not in licences  # CKAN's default list is replaced
+
+
+def test_identifier_is_unique_on_the_portal(ctx, rennes_metropole):
+    """#13: the identifier is the feed's dct:identifier, which data.gouv.fr
+    refuses twice: a second dataset cannot take it (French message), the same
+    dataset keeps it on update, a deleted dataset frees it."""
+    first = call_action(
+        "package_create", dict(ctx), **full_dataset(rennes_metropole["id"])
+    )
+    other = full_dataset(
+        rennes_metropole["id"], name="deliberations-bis", identifier=first["identifier"]
+    )
+    with pytest.raises(ValidationError) as err:
+        call_action("package_create", dict(ctx), **other)
+    message = err.value.error_dict["identifier"][0]
+    assert "deliberations-rennes-metropole" in message  # French over HTTP: test_i18n
+    call_action(
+        "package_patch", dict(ctx), id=first["id"], title="Délibérations (mise à jour)"
+    )
+    call_action("package_delete", dict(ctx), id=first["id"])
+    assert (
+        call_action("package_create", dict(ctx), **other)["identifier"]
+        == other["identifier"]
+    )

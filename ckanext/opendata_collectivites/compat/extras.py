@@ -49,3 +49,20 @@ def set_group_extras(group: Any, extras: dict[str, str]) -> None:
     merged = dict(group.extras or {})
     merged.update(extras)
     group.extras = merged
+
+
+def package_with_extra(key: str, value: str, exclude_id: str = "") -> str | None:
+    """Name of an active dataset (other than ``exclude_id``) whose extra
+    ``key`` is exactly ``value``, or None (bind parameters only)."""
+    pkg = model.Package
+    if EXTRA_TABLES:
+        extra = model.PackageExtra
+        query = (
+            select(pkg.name)
+            .join(extra, extra.package_id == pkg.id)
+            .where(extra.key == key, extra.value == value, extra.state == "active")
+        )
+    else:
+        query = select(pkg.name).where(pkg.extras[key].astext == value)
+    query = query.where(pkg.state == "active", pkg.id != exclude_id).limit(1)
+    return model.Session.execute(query).scalar()

@@ -378,6 +378,30 @@ def collectivites_url(key: Any, data: dict, errors: dict, context: Any) -> None:
     data[key] = text
 
 
+def collectivites_unique_identifier(
+    key: Any, data: dict, errors: dict, context: Any
+) -> None:
+    """``identifier`` is the dataset's ``dct:identifier`` in the DCAT feed:
+    aggregators (data.gouv.fr) refuse a second dataset with the same one, so
+    no two datasets of the portal may share it (drafts and deleted ones
+    aside)."""
+    value = data.get(key)
+    if _empty(value) or errors.get(key):
+        return
+    from ckanext.opendata_collectivites.compat.extras import package_with_extra
+
+    pkg = context.get("package")
+    own_id = data.get(("id",)) or (pkg.id if pkg is not None else "")
+    other = package_with_extra("identifier", str(value).strip(), own_id or "")
+    if other is not None:
+        errors[key].append(
+            _(
+                "{field}: already the identifier of the dataset « {name} »; each "
+                "dataset needs its own (aggregators refuse duplicates)."
+            ).format(field=_field_label(key), name=other)
+        )
+
+
 def collectivites_email(key: Any, data: dict, errors: dict, context: Any) -> None:
     value = data.get(key)
     if _empty(value):
@@ -687,6 +711,7 @@ def get_validators() -> dict[str, Callable[..., Any]]:
         "collectivites_iso_date": collectivites_iso_date,
         "collectivites_temporal_end": collectivites_temporal_end,
         "collectivites_url": collectivites_url,
+        "collectivites_unique_identifier": collectivites_unique_identifier,
         "collectivites_email": collectivites_email,
         "collectivites_duration": collectivites_duration,
         "collectivites_json_list_output": collectivites_json_list_output,
