@@ -252,7 +252,9 @@ def test_scdl_csv_semicolon(server, commune, source):
     assert subv["frequency"] == "ANNUAL"
     assert subv["spatial_granularity"] == "communale"
     assert sorted(t["name"] for t in subv["tags"]) == ["associations", "subventions"]
-    assert [r["format"] for r in subv["resources"]] == ["CSV", "JSON"]
+    # one address in the catalogue: one resource (the page), its formats in words
+    (page,) = subv["resources"]
+    assert page["format"] == "" and page["description"] == "Formats : CSV, JSON."
     assert subv["url"] == "https://www.dinan.example.fr/donnees/subventions"
     dae = found["Défibrillateurs"]
     assert dae["producer_name"] == "Dinan Agglomération"

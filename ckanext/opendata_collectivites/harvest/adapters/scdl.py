@@ -117,6 +117,10 @@ def _date(row: dict[str, str], column: str) -> str:
     return value
 
 
+def tk_formats(title: str, formats: list[str]) -> str:
+    return f"{title} ({', '.join(formats)})" if formats else title
+
+
 def to_record(row: dict[str, str]) -> Record:
     guid, title = row.get("ID", ""), row.get("TITRE", "")
     if not guid:
@@ -124,17 +128,24 @@ def to_record(row: dict[str, str]) -> Record:
     if not title:
         raise ValueError("TITRE vide")
     url = row.get("URL", "")
-    formats = _split(row.get("FORMAT_RESSOURCES", ""))
+    formats = [f.upper() for f in _split(row.get("FORMAT_RESSOURCES", ""))]
+    # The catalogue gives one address (the dataset's page) and the formats
+    # published there: one resource, that page, with the formats in words.
+    # One resource per format at the same address would claim files that
+    # are not there (and aggregators, data.gouv.fr first, keep one resource
+    # per address).
     resources = (
         [
             Resource(
                 url=url,
-                name=f"{title} ({fmt.upper()})",
-                format=fmt.upper(),
+                name=tk_formats(title, formats),
+                description=(
+                    "Formats : " + ", ".join(formats) + "." if formats else ""
+                ),
+                format=formats[0] if len(formats) == 1 else "",
                 access_url=url,
-                key=f"format:{fmt.lower()}",
+                key="page",
             )
-            for fmt in formats
         ]
         if url
         else []
