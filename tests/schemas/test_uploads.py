@@ -144,7 +144,7 @@ def test_form_edit_keeps_the_checksum_and_a_new_file_replaces_it(app, user, data
     app.post(edit_url, data=data, headers=_headers(user), follow_redirects=False)
     (linked,) = _resources(dataset)
     assert linked["url"] == "https://data.rennesmetropole.fr/deliberations.csv"
-    assert not linked.get("hash") and not linked.get("hash_algorithm")
+    assert linked["hash"] == "" and "hash_algorithm" not in linked
 
 
 @pytest.mark.parametrize(

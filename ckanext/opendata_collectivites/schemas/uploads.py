@@ -104,8 +104,8 @@ def keep_for_same_file(current: dict[str, Any], resource: dict[str, Any]) -> Non
     else:
         same = (resource.get("url") or "") == (current.get("url") or "")
     if not same:
-        for key in _SAME_FILE_KEYS:
-            resource.setdefault(key, "")
+        # ``hash`` is a column CKAN keeps when omitted; the extra goes by itself
+        resource.setdefault("hash", "")
         return
     for key in _SAME_FILE_KEYS:
         if key not in resource and current.get(key):
