@@ -176,6 +176,17 @@ def test_api_multipart_upload(app, user, dataset, content, filename, media_type)
         media_type,
         res["hash"],
     )
+    # a metadata patch through the API keeps the file's facts
+    patched = app.post(
+        "/api/3/action/resource_patch",
+        json={"id": res["id"], "name": "Fichier renommé"},
+        headers=_headers(user),
+    ).json["result"]
+    assert (patched["hash"], patched["hash_algorithm"], patched["size"]) == (
+        res["hash"],
+        SHA256,
+        len(content),
+    )
 
 
 def test_api_upload_keeps_a_media_type_given_by_the_producer(app, user, dataset):
