@@ -236,6 +236,7 @@ class SchemasPlugin(p.SingletonPlugin):
     p.implements(p.IActions)
     p.implements(p.IAuthFunctions)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
 
     # IConfigurer
     def update_config(self, config: Any) -> None:
@@ -278,6 +279,19 @@ class SchemasPlugin(p.SingletonPlugin):
         from ckanext.opendata_collectivites.schemas import index
 
         return index.after_dataset_show(pkg_dict)
+
+    # IResourceController: uploads get their size, media type and checksum.
+    def before_resource_create(self, context: Any, resource: dict[str, Any]) -> None:
+        from ckanext.opendata_collectivites.schemas import uploads
+
+        uploads.before_resource_create(resource)
+
+    def before_resource_update(
+        self, context: Any, current: dict[str, Any], resource: dict[str, Any]
+    ) -> None:
+        from ckanext.opendata_collectivites.schemas import uploads
+
+        uploads.before_resource_update(current, resource)
 
 
 class ValidationPlugin(p.SingletonPlugin):

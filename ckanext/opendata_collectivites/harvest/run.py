@@ -3,10 +3,16 @@
 Same stages and bookkeeping as ckanext-harvest's queue consumers
 (``queue.gather_stage`` then ``queue.fetch_and_import_stages`` per object,
 then ``harvest_jobs_run`` to close the job), without the queues.
+
+A job already waiting for the source is handled like ckanext-harvest's own
+``run-test`` command does: a "New" job (created but never queued) is taken and
+run here; a "Running" job (queued by "Reharvest", or being gathered) belongs
+to the queue consumers and is left alone: :class:`JobPending` is raised.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +20,16 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+
+
+class JobPending(Exception):
+    """The source already has a job the queue consumers own (status "Running")."""
+
+    def __init__(self, job: Any) -> None:
+        super().__init__(f"job {job.id} of source {job.source_id} is {job.status}")
+        self.job_id: str = job.id
+        self.created: datetime.datetime | None = job.created
+        self.gather_started: datetime.datetime | None = job.gather_started
 
 
 @dataclass
@@ -24,6 +40,7 @@ class Summary:
     gather_errors: list[str] = field(default_factory=list)
     object_errors: list[str] = field(default_factory=list)
     unchanged: int = 0
+    reused_job: bool = False
 
     @property
     def ok(self) -> bool:
@@ -39,22 +56,20 @@ def run_source(
     source_id_or_name: str,
     on_start: Callable[[int], None] | None = None,
     on_object: Callable[[str], None] | None = None,
+    on_job: Callable[[bool], None] | None = None,
 ) -> Summary:
-    """Harvest one source now; ``on_start(total)`` and ``on_object(status)``
-    report progress."""
+    """Harvest one source now; ``on_job(reused)``, ``on_start(total)`` and
+    ``on_object(status)`` report progress. Raises JobPending (see above)."""
     from ckanext.harvest import queue
-    from ckanext.harvest.model import HarvestJob, HarvestObject
+    from ckanext.harvest.model import HarvestObject
 
     context = _context()
     source = tk.get_action("harvest_source_show")(
         dict(context), {"id": source_id_or_name}
     )
-    job_dict = tk.get_action("harvest_job_create")(
-        dict(context), {"source_id": source["id"], "run": False}
-    )
-    job = HarvestJob.get(job_dict["id"])
-    job.status = "Running"
-    job.save()
+    job, reused = _claim_job(context, source["id"])
+    if on_job:
+        on_job(reused)
     harvester = queue.get_harvester(source["source_type"])
     ids = queue.gather_stage(harvester, job)
     ids = ids if isinstance(ids, list) else []
@@ -66,7 +81,55 @@ def run_source(
         if on_object:
             on_object(obj.report_status or obj.state)
     tk.get_action("harvest_jobs_run")(dict(context), {"source_id": source["id"]})
-    return summarize(source["id"], job.id)
+    summary = summarize(source["id"], job.id)
+    summary.reused_job = reused
+    return summary
+
+
+def _take(job_id: str) -> bool:
+    """Mark a "New" job "Running" unless someone else (a consumer) already did."""
+    from ckanext.harvest.model import HarvestJob
+
+    taken = (
+        model.Session.query(HarvestJob)
+        .filter(HarvestJob.id == job_id, HarvestJob.status == "New")
+        .update({"status": "Running"}, synchronize_session=False)
+    )
+    model.Session.commit()
+    return taken == 1
+
+
+def _claim_job(context: dict[str, Any], source_id: str) -> tuple[Any, bool]:
+    """The job to run now and whether it was already waiting; or JobPending."""
+    from ckanext.harvest.logic import HarvestJobExists
+    from ckanext.harvest.model import HarvestJob
+
+    try:
+        job_dict = tk.get_action("harvest_job_create")(
+            dict(context), {"source_id": source_id, "run": False}
+        )
+        reused = False
+    except HarvestJobExists:
+        waiting = (
+            model.Session.query(HarvestJob)
+            .filter(
+                HarvestJob.source_id == source_id,
+                HarvestJob.status.in_(("New", "Running")),
+            )
+            .order_by(HarvestJob.created)
+            .all()
+        )
+        running = [j for j in waiting if j.status == "Running"]
+        if running:
+            raise JobPending(running[0]) from None
+        job_dict = {"id": waiting[0].id}
+        reused = True
+    if not _take(job_dict["id"]):
+        model.Session.expire_all()
+        raise JobPending(HarvestJob.get(job_dict["id"])) from None
+    job = HarvestJob.get(job_dict["id"])
+    model.Session.refresh(job)
+    return job, reused
 
 
 def summarize(source_id: str, job_id: str) -> Summary:
