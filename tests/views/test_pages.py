@@ -74,7 +74,7 @@ def test_theme_page_is_the_filtered_dataset_search(catalogue, app):
     # CKAN's facets are there, with readable labels; organisation facet links
     # stay on the theme's listing.
     facet_text = page.get_text(" ", strip=True)
-    for title in ("Organisations", "Formats", "Licences", "Thèmes"):
+    for title in ("Collectivités", "Formats", "Licences", "Thèmes"):
         assert title in facet_text
     org_links = [
         a["href"] for a in page.select("a[href*='organization=ville-de-saint-malo']")
