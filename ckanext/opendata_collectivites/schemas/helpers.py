@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -149,8 +150,38 @@ def shown_fields(
     return [f for f in fields if not _is_empty(data.get(f["field_name"]))]
 
 
+_DURATION = re.compile(
+    r"^P(?:(?P<Y>\d+)Y)?(?:(?P<M>\d+)M)?(?:(?P<W>\d+)W)?(?:(?P<D>\d+)D)?"
+    r"(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?)?$"
+)
+
+
+def duration_label(value: str) -> str:
+    """An ISO 8601 duration in words (P1D → "1 day", PT15M → "15 minutes");
+    the code itself when it is not one."""
+    match = _DURATION.match(str(value or "").strip().upper())
+    if not match or not any(match.groupdict().values()):
+        return str(value or "")
+    units = {
+        "Y": ("{n} year", "{n} years"),
+        "M": ("{n} month", "{n} months"),
+        "W": ("{n} week", "{n} weeks"),
+        "D": ("{n} day", "{n} days"),
+        "h": ("{n} hour", "{n} hours"),
+        "m": ("{n} minute", "{n} minutes"),
+        "s": ("{n} second", "{n} seconds"),
+    }
+    parts = [
+        tk.ungettext(one, many, int(n)).format(n=int(n))
+        for key, (one, many) in units.items()
+        if (n := match.group(key))
+    ]
+    return ", ".join(parts)
+
+
 def get_helpers() -> dict[str, Any]:
     return {
+        "collectivites_duration_label": duration_label,
         "collectivites_shown_fields": shown_fields,
         "collectivites_theme_choices": theme_choices,
         "collectivites_frequency_choices": frequency_choices,

@@ -53,7 +53,15 @@ def search_theme() -> Any | None:
 
 def theme_label(slug: str) -> str:
     theme = voc.portal_theme(slug)
-    return theme.label if theme else slug
+    return theme_text(theme) if theme else slug
+
+
+def theme_text(theme: Any) -> str:
+    """A theme's label in the page's language (``label_en`` in English)."""
+    get = theme.get if isinstance(theme, dict) else lambda k: getattr(theme, k, "")
+    if tk.h.lang() == "en" and get("label_en"):
+        return get("label_en")
+    return get("label")
 
 
 def theme_feeds(slug: str) -> list[dict[str, str]]:
@@ -116,6 +124,7 @@ def get_helpers() -> dict[str, Any]:
         "collectivites_recent_datasets": recent_datasets,
         "collectivites_search_theme": search_theme,
         "collectivites_theme_label": theme_label,
+        "collectivites_theme_text": theme_text,
         "collectivites_theme_feeds": theme_feeds,
         "collectivites_keyword_url": keyword_search_url,
         "collectivites_icon": icons.icon,
