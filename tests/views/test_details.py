@@ -52,3 +52,20 @@ def test_english_pages_give_themes_their_english_labels(app, portal):
     assert "Administration, Gouvernement, Finances publiques" not in english
     french = app.get("/themes").body
     assert "Administration, Gouvernement, Finances publiques, Citoyenneté" in french
+
+
+def test_page_past_the_end_says_so_and_long_facets_are_whole(app, portal):
+    org = portal.org("ville-de-rennes")
+    portal.dataset(org, ["administration"], ["budget"])
+    page = BeautifulSoup(app.get("/themes/administration?page=9").body, "html.parser")
+    note = page.select_one(".collectivites-past-last-page")
+    assert note is not None and "au-delà de la dernière page" in note.get_text()
+    assert "page=9" not in note.a["href"]
+    listing = BeautifulSoup(app.get("/dataset/").body, "html.parser")
+    labels = [s.get_text(strip=True) for s in listing.select(".nav-facet .item-label")]
+    assert "Administration, Gouvernement, Finances publiques, Citoyenneté" in labels
+    assert not [label for label in labels if label.endswith("...")]
+    assert (
+        app.get("/themes/administration").body.count("collectivites-past-last-page")
+        == 0
+    )
