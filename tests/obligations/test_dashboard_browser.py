@@ -27,3 +27,27 @@ def test_dashboard_in_a_browser(portal, live_server, page):
     page.screenshot(path=str(ARTIFACTS / "obligations.png"), full_page=False)
     found = Axe().run(page, options=WCAG_AA).response["violations"]
     assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in found] == []
+
+
+@pytest.mark.ckan_config("ckanext.collectivites.departement", DEPARTEMENT)
+def test_collectivite_obligations_in_a_browser(portal, live_server, page):
+    """A collectivité's own page: its SCDL socle, one row per socle dataset."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(f"{live_server}/organization/about/ville-de-saint-malo")
+    section = page.locator(".collectivite-scdl")
+    assert "publié, non conforme" in section.inner_text()
+    assert page.locator(".collectivite-scdl__item").count() == 8
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(
+        path=str(ARTIFACTS / "obligations-collectivite.png"), full_page=True
+    )
+    rules = {
+        **WCAG_AA,
+        "runOnly": {
+            "type": "tag",
+            "values": [*WCAG_AA["runOnly"]["values"], "best-practice"],
+        },
+    }
+    found = Axe().run(page, options=rules).response["violations"]
+    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in found] == []
