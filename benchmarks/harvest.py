@@ -235,7 +235,13 @@ def timed_run(src: dict[str, Any]) -> tuple[float, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument(
+        "--sources",
+        default="ods,ckan,stock",
+        help="comma-separated subset of ods, ckan, stock (default: all three)",
+    )
     args = parser.parse_args()
+    wanted = set(args.sources.split(","))
     app = boot()
     import logging
 
@@ -257,14 +263,28 @@ def main() -> None:
     with app.test_request_context():
         wipe()
         org = owner()
-        runs = [
-            ("ODS (collectivites)", source(ods_url, org, "collectivites", "bench-ods")),
-            (
-                "CKAN (collectivites)",
-                source(ckan_url, org, "collectivites", "bench-ckan"),
-            ),
-            ("CKAN (stock ckan)", source(ckan_copy, org, "ckan", "bench-ckan-stock")),
-        ]
+        runs = []
+        if "ods" in wanted:
+            runs.append(
+                (
+                    "ODS (collectivites)",
+                    source(ods_url, org, "collectivites", "bench-ods"),
+                )
+            )
+        if "ckan" in wanted:
+            runs.append(
+                (
+                    "CKAN (collectivites)",
+                    source(ckan_url, org, "collectivites", "bench-ckan"),
+                )
+            )
+        if "stock" in wanted:
+            runs.append(
+                (
+                    "CKAN (stock ckan)",
+                    source(ckan_copy, org, "ckan", "bench-ckan-stock"),
+                )
+            )
         for label, src in runs:
             first, s1 = timed_run(src)
             second, s2 = timed_run(src)
@@ -291,6 +311,8 @@ def main() -> None:
         )
         for message in (s1.gather_errors + s1.object_errors)[:3]:
             print(f"    {message[:160]}")
+    if not {"CKAN (collectivites)", "CKAN (stock ckan)"} <= set(results):
+        return
     ours = results["CKAN (collectivites)"]
     stock = results["CKAN (stock ckan)"]
     print(
