@@ -113,3 +113,17 @@ def dataset(org) -> Callable[..., dict[str, Any]]:
         )
 
     return make
+
+
+@pytest.fixture
+def files_server() -> Iterator[str]:
+    """Base URL of a local server on 127.0.0.1 serving tests/fixtures."""
+    handler = functools.partial(_Quiet, directory=str(FIXTURES))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)

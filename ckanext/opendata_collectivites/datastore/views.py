@@ -1,0 +1,94 @@
+"""Template helpers of the resource page: the load status in French and a
+copyable example of the records API."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from typing import Any
+from urllib.parse import urlencode
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.opendata_collectivites.datastore import jobs, status
+
+
+def load_status(res: dict[str, Any]) -> dict[str, Any] | None:
+    """``{"state", "message", "rows"}`` of a tabular resource, else ``None``.
+    The message is French and never carries internal details."""
+    if not jobs.is_tabular(res):
+        return None
+    found = status.get(res["id"])
+    if found is None:
+        return None
+    value = found["value"] or {}
+    state = found["state"]
+    if state == "complete":
+        text = tk.ungettext(
+            "Data loaded: %(n)s row, searchable and downloadable through the API.",
+            "Data loaded: %(n)s rows, searchable and downloadable through the API.",
+            value.get("rows", 0),
+        ) % {"n": f"{value.get('rows', 0):,}".replace(",", "\u202f")}
+    elif state == "error":
+        text = tk._("The data could not be loaded for preview: ") + status.message(
+            value
+        )
+    else:
+        text = tk._("The data is being loaded for preview; come back in a moment.")
+    return {"state": state, "message": text, "rows": value.get("rows")}
+
+
+def api_example(res: dict[str, Any]) -> dict[str, str] | None:
+    """URLs and ``curl`` commands of ``datastore_search`` (with a filter on the
+    first text column when there is one) and ``datastore_search_sql``."""
+    if not res.get("datastore_active"):
+        return None
+    base = tk.config.get("ckan.site_url", "").rstrip("/") + "/api/3/action/"
+    params: dict[str, Any] = {"resource_id": res["id"], "limit": 5}
+    try:
+        info = tk.get_action("datastore_info")(
+            {"ignore_auth": True}, {"id": res["id"]}
+        )
+        fields = info.get("fields") or []
+    except Exception:  # noqa: BLE001 - the example is optional
+        fields = []
+    text_field = next((f["id"] for f in fields if f.get("type") == "text"), None)
+    search = base + "datastore_search?" + urlencode(params)
+    filtered = None
+    if text_field:
+        value = _first_value(res["id"], text_field)
+        if value is not None:
+            filters = json.dumps({text_field: value}, ensure_ascii=False)
+            filtered = base + "datastore_search?" + urlencode(
+                dict(params, filters=filters)
+            )
+    sql = 'SELECT * FROM "' + res["id"] + '" LIMIT 5'  # noqa: S608 (shown only)
+    sql_url = base + "datastore_search_sql?" + urlencode({"sql": sql})
+    return {
+        "search_url": search,
+        "search_curl": "curl " + shlex.quote(search),
+        "filter_url": filtered or "",
+        "filter_curl": ("curl " + shlex.quote(filtered)) if filtered else "",
+        "sql_url": sql_url,
+        "sql_curl": "curl " + shlex.quote(sql_url),
+    }
+
+
+def _first_value(resource_id: str, field: str) -> str | None:
+    try:
+        found = tk.get_action("datastore_search")(
+            {"ignore_auth": True},
+            {"resource_id": resource_id, "limit": 1, "fields": [field]},
+        )
+    except Exception:  # noqa: BLE001
+        return None
+    records = found.get("records") or []
+    value = records[0].get(field) if records else None
+    return value if isinstance(value, str) and value else None
+
+
+def get_helpers() -> dict[str, Any]:
+    return {
+        "collectivites_datastore_status": load_status,
+        "collectivites_datastore_api": api_example,
+    }
