@@ -142,9 +142,11 @@ def test_real_scdl_examples(dataset, files_server, queue):
 
     bom_fields = list(types_of(bom))
     assert not bom_fields[0].startswith("\ufeff")
-    header = (FIXTURES / "validation/validata/sample_with_bom.csv").read_text(
-        encoding="utf-8-sig"
-    ).splitlines()[0]
+    header = (
+        (FIXTURES / "validation/validata/sample_with_bom.csv")
+        .read_text(encoding="utf-8-sig")
+        .splitlines()[0]
+    )
     assert bom_fields == [h.strip() for h in header.split(";")]
 
     granted = search(grants)["records"]
@@ -247,3 +249,26 @@ def test_unchanged_file_is_not_loaded_again(dataset, serve, queue, org):
     )
     assert run_jobs(queue) == ["complete"]
     assert search(res_id)["total"] == 2
+
+
+def test_uploaded_file(
+    dataset, queue, org, create_with_upload, tmp_path, ckan_config, monkeypatch
+):
+    monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path))
+    pkg = dataset("depot", [])
+    table = french_csv.rows(1234)
+    content = french_csv.render(table, bom=True, encoding="utf-8")
+    res = create_with_upload(
+        content,
+        "subventions.csv",
+        package_id=pkg["id"],
+        format="CSV",
+        context={"user": org["admin"]["name"]},
+    )
+    assert res["url_type"] == "upload"
+    assert run_jobs(queue) == ["complete"]
+    assert search(res["id"], limit=0)["total"] == 1234
+    bastia = sum(1 for row in table if row[0] == "2B033")
+    assert (
+        search(res["id"], filters={"Code INSEE": "2B033"}, limit=0)["total"] == bastia
+    )

@@ -22,8 +22,8 @@ def dataset_changed(pkg_dict: dict[str, Any]) -> None:
 
     if not pkg_dict.get("id"):
         return
-    resources = [r for r in pkg_dict.get("resources") or [] if r.get("id")]
-    if not any(jobs.is_tabular(r) for r in resources):
+    # New resources have no id yet in the caller's dict: read them back.
+    if not any(jobs.is_tabular(r) for r in pkg_dict.get("resources") or []):
         return
     pkg = tk.get_action("package_show")(
         {"ignore_auth": True, "use_cache": False}, {"id": pkg_dict["id"]}

@@ -42,8 +42,10 @@ class Column:
             spaces = "' ' || chr(160) || chr(8239)"
             return f"replace(translate({c}, {spaces}, ''), ',', '.')::numeric"
         if self.type == "date":
-            return f"{c}::date" if self.date_format == "iso" else (
-                f"to_date({c}, 'DD/MM/YYYY')"
+            return (
+                f"{c}::date"
+                if self.date_format == "iso"
+                else (f"to_date({c}, 'DD/MM/YYYY')")
             )
         return c
 

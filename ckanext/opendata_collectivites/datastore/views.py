@@ -24,11 +24,13 @@ def load_status(res: dict[str, Any]) -> dict[str, Any] | None:
     value = found["value"] or {}
     state = found["state"]
     if state == "complete":
+        rows = int(value.get("rows") or 0)
         text = tk.ungettext(
             "Data loaded: %(n)s row, searchable and downloadable through the API.",
             "Data loaded: %(n)s rows, searchable and downloadable through the API.",
-            value.get("rows", 0),
-        ) % {"n": f"{value.get('rows', 0):,}".replace(",", "\u202f")}
+            rows,
+            n=f"{rows:,}".replace(",", "\u202f"),
+        )
     elif state == "error":
         text = tk._("The data could not be loaded for preview: ") + status.message(
             value
@@ -46,9 +48,7 @@ def api_example(res: dict[str, Any]) -> dict[str, str] | None:
     base = tk.config.get("ckan.site_url", "").rstrip("/") + "/api/3/action/"
     params: dict[str, Any] = {"resource_id": res["id"], "limit": 5}
     try:
-        info = tk.get_action("datastore_info")(
-            {"ignore_auth": True}, {"id": res["id"]}
-        )
+        info = tk.get_action("datastore_info")({"ignore_auth": True}, {"id": res["id"]})
         fields = info.get("fields") or []
     except Exception:  # noqa: BLE001 - the example is optional
         fields = []
@@ -59,8 +59,8 @@ def api_example(res: dict[str, Any]) -> dict[str, str] | None:
         value = _first_value(res["id"], text_field)
         if value is not None:
             filters = json.dumps({text_field: value}, ensure_ascii=False)
-            filtered = base + "datastore_search?" + urlencode(
-                dict(params, filters=filters)
+            filtered = (
+                base + "datastore_search?" + urlencode(dict(params, filters=filters))
             )
     sql = 'SELECT * FROM "' + res["id"] + '" LIMIT 5'  # noqa: S608 (shown only)
     sql_url = base + "datastore_search_sql?" + urlencode({"sql": sql})
