@@ -38,15 +38,16 @@ def clean_datastore(plugins, clean_db, clean_index) -> None:
         for table in list(tables):
             quoted = table.replace('"', '""')
             conn.execute(sa.text(f'drop table "{quoted}" cascade'))
-        conn.execute(sa.text('delete from "_table_stats"'))
+        if conn.scalar(sa.text("select to_regclass('_table_stats')")):  # 2.12
+            conn.execute(sa.text('delete from "_table_stats"'))
 
 
 @pytest.fixture
 def queue(clean_datastore):
-    """CKAN's default jobs queue on the test Redis, emptied."""
+    """The loads' jobs queue (``datastore``) on the test Redis, emptied."""
     from ckan.lib import jobs
 
-    q = jobs.get_queue()
+    q = jobs.get_queue("datastore")
     q.empty()
     yield q
     q.empty()

@@ -1,6 +1,7 @@
 """The background job: load one tabular resource into the DataStore.
 
-Queued on CKAN's jobs queue (Redis, ``ckan jobs worker``) by :mod:`.hooks`
+Queued on CKAN's ``datastore`` jobs queue (Redis, ``ckan jobs worker default
+datastore``) by :mod:`.hooks`
 and by the ``collectivites_datastore_load`` action. Uploaded files are read
 from CKAN's storage; remote files (harvested resources included) are
 streamed to a temporary file through the harvester's HTTP client (address
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 JOB_TIMEOUT = 1800  # seconds
 FORMATS = {"csv", "tsv", "text/csv", "text/tab-separated-values"}
 MAX_BYTES_KEY = "ckanext.collectivites.datastore.max_bytes"
+QUEUE_KEY = "ckanext.collectivites.datastore.queue"
 
 
 class Failed(Exception):
@@ -54,11 +56,18 @@ def fingerprint(res: dict[str, Any]) -> str:
     return hashlib.sha1(json.dumps(parts).encode()).hexdigest()
 
 
+def queue_name() -> str:
+    """The jobs queue of the loads (``ckan jobs worker default datastore``):
+    a long load never delays the default queue's jobs (validation…)."""
+    return tk.config.get(QUEUE_KEY) or "datastore"
+
+
 def enqueue(resource_id: str) -> Any:
     return tk.enqueue_job(
         run,
         [resource_id],
         title=f"Chargement dans le DataStore de la ressource {resource_id}",
+        queue=queue_name(),
         rq_kwargs={"timeout": JOB_TIMEOUT},
     )
 
