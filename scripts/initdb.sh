@@ -50,7 +50,9 @@ export CKAN_DATASTORE_READ_URL="postgresql://$DS_READ:$DS_READ_PASSWORD@127.0.0.
 # The script starts with \connect <datastore db>; every statement is idempotent.
 # (Only when the ini enables the datastore plugin, which adds the command.)
 if "$BIN/ckan" -c "$INI" datastore --help >/dev/null 2>&1; then
-    "$BIN/ckan" -c "$INI" datastore set-permissions \
+    # From the script's opening comment on: log lines CKAN prints first
+    # (test.ini logs to stdout; CKAN 2.11 warns at start) are not SQL.
+    "$BIN/ckan" -c "$INI" datastore set-permissions | sed -n '/^\/\*/,$p' \
         | PGOPTIONS="--client-min-messages=warning" psql_admin >/dev/null
 fi
 echo "==> Base $DB à jour (CKAN et extensions), DataStore $DS_DB ($DS_WRITE, lecture seule $DS_READ)"
