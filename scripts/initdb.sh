@@ -42,6 +42,9 @@ ensure_database "$DB" "$ROLE"
 ensure_role "$DS_WRITE" "$DS_WRITE_PASSWORD"
 ensure_role "$DS_READ" "$DS_READ_PASSWORD"
 ensure_database "$DS_DB" "$DS_WRITE"
+# Full-text vectors (the DataStore's _full_text trigger) in French, like the
+# queries (ckan.datastore.default_fts_lang = french).
+psql_admin -c "alter database \"$DS_DB\" set default_text_search_config = 'pg_catalog.french'"
 
 export CKAN_SQLALCHEMY_URL="postgresql://$ROLE:$PASSWORD@127.0.0.1:5432/$DB"
 export CKAN_DATASTORE_WRITE_URL="postgresql://$DS_WRITE:$DS_WRITE_PASSWORD@127.0.0.1:5432/$DS_DB"

@@ -203,6 +203,7 @@ def run(resource_id: str) -> str:
             "encoding": result.encoding,
             "delimiter": result.delimiter,
             "seconds": round(result.seconds, 3),
+            "phases": result.phases,
         },
     )
     model.Session.commit()

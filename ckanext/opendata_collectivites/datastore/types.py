@@ -87,10 +87,36 @@ def _valid_date(c: str, fmt: str) -> str:
     return f"(CASE WHEN {c} ~ '{pattern}' THEN {d}::int <= {last_day} ELSE false END)"
 
 
+CHECKS = ("int", "num", "iso", "fr")
+SAMPLE_ROWS = 2000
+
+
+def _check(c: str, kind: str) -> str:
+    if kind == "int":
+        return f"bool_and({c} ~ '{INT_RE}')"
+    if kind == "num":
+        return f"bool_and({c} ~ '{NUM_RE}')"
+    return f"bool_and({_valid_date(c, kind)})"
+
+
+def _run(conn: Any, checks: list[tuple[Column, str]], source: str) -> dict:
+    """``{(column, kind): bool | None}`` over ``source`` (generated SQL only)."""
+    import sqlalchemy as sa
+
+    if not checks:
+        return {}
+    parts = [_check(col.staged, kind) for col, kind in checks]
+    query = "SELECT " + ", ".join(parts) + " FROM " + source  # noqa: S608
+    row = conn.execute(sa.text(query)).one()
+    pairs = zip(checks, row, strict=True)
+    return {(col.name, kind): value for (col, kind), value in pairs}
+
+
 def guess(conn: Any, columns: list[Column], declared: dict[str, str]) -> None:
     """Set each column's type from the staged values (``stage`` table on
     ``conn``). ``declared``: field name → Table Schema type of the declared
-    schema, if any (``string`` forces text)."""
+    schema, if any (``string`` forces text). The checks run on the first
+    rows, then only the types still possible are checked on every row."""
     import sqlalchemy as sa
 
     _, min_digits = _rules()
@@ -101,29 +127,39 @@ def guess(conn: Any, columns: list[Column], declared: dict[str, str]) -> None:
     ]
     if not candidates:
         return
-    parts = []
+    sample = f"(SELECT * FROM stage LIMIT {SAMPLE_ROWS}) AS sample"  # noqa: S608
+    first = _run(conn, [(col, k) for col in candidates for k in CHECKS], sample)
+    # None: only empty cells in the sample; check on every row.
+    survivors = [(col, k) for (col, k) in
+                 [(col, k) for col in candidates for k in CHECKS]
+                 if first[(col.name, k)] is not False]  # fmt: skip
+    result = _run(conn, survivors, "stage")
+    alive = {col.name for col, _ in survivors}
+    widths: dict[str, tuple[int, bool]] = {}
+    if alive:
+        names = [col for col in candidates if col.name in alive]
+        parts = []
+        for col in names:
+            c = col.staged
+            parts += [
+                f"count({c})",
+                f"min(length({c})) = max(length({c})) "
+                f"AND min(length({c})) >= {min_digits}",
+            ]
+        query = "SELECT " + ", ".join(parts) + " FROM stage"  # noqa: S608
+        row = conn.execute(sa.text(query)).one()
+        for i, col in enumerate(names):
+            widths[col.name] = (row[2 * i], bool(row[2 * i + 1]))
     for col in candidates:
-        c = col.staged
-        parts += [
-            f"count({c})",
-            f"bool_and({c} ~ '{INT_RE}')",
-            f"bool_and({c} ~ '{NUM_RE}')",
-            f"bool_and({_valid_date(c, 'iso')})",
-            f"bool_and({_valid_date(c, 'fr')})",
-            f"min(length({c})) = max(length({c})) AND min(length({c})) >= {min_digits}",
-        ]
-    # Generated aggregates over c0…cN only (no value from the file).
-    query = "SELECT " + ", ".join(parts) + " FROM stage"  # noqa: S608
-    row = conn.execute(sa.text(query)).one()
-    for i, col in enumerate(candidates):
-        count, is_int, is_num, iso, fr, same_width = row[i * 6 : i * 6 + 6]
+        count, same_width = widths.get(col.name, (0, False))
         if not count:
             continue
-        if is_int and not same_width:
+        ok = {k: bool(result.get((col.name, k))) for k in CHECKS}
+        if ok["int"] and not same_width:
             col.type = "int8"
-        elif is_num and not is_int:
+        elif ok["num"] and not ok["int"]:
             col.type = "numeric"
-        elif iso:
+        elif ok["iso"]:
             col.type, col.date_format = "date", "iso"
-        elif fr:
+        elif ok["fr"]:
             col.type, col.date_format = "date", "fr"
