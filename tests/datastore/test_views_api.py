@@ -53,6 +53,10 @@ def test_table_view_and_api_example(app, loaded):
     query = urlsplit(filtered.split("'")[1])
     by_filter = app.get(f"{query.path}?{query.query}").json["result"]
     assert 0 < by_filter["total"] < 40
+    export = urlsplit(api.select_one("a.api-export-csv")["href"])
+    lines = app.get(f"{export.path}?{export.query}").body.strip().splitlines()
+    assert len(lines) == 1 + by_filter["total"]  # header + the filtered rows
+    assert "Code INSEE" in lines[0]
     sql = urlsplit(api.select_one("code.api-sql").get_text().split("'")[1])
     assert len(app.get(f"{sql.path}?{sql.query}").json["result"]["records"]) == 5
 

@@ -92,9 +92,11 @@ def load_csv(
             # datastore_create made rebuilt once at the end (one GIN build
             # instead of one GIN update per row and text column).
             indexes = _drop_indexes(conn, resource_id)
-            full_text = "to_tsvector(concat_ws(' ', " + ", ".join(
-                c.staged for c in columns
-            ) + "))"
+            full_text = (
+                "to_tsvector(concat_ws(' ', "
+                + ", ".join(c.staged for c in columns)
+                + "))"
+            )
             # Quoted identifiers and generated conversions only (no value).
             insert = (
                 f"INSERT INTO {_quote(resource_id)} ({names}, _full_text) "

@@ -55,6 +55,9 @@ def api_example(res: dict[str, Any]) -> dict[str, str] | None:
     text_field = next((f["id"] for f in fields if f.get("type") == "text"), None)
     search = base + "datastore_search?" + urlencode(params)
     filtered = None
+    site = tk.config.get("ckan.site_url", "").rstrip("/")
+    dump = f"{site}/datastore/dump/{res['id']}"
+    exports = {"export_csv": dump + "?format=csv", "export_json": dump + "?format=json"}
     if text_field:
         value = _first_value(res["id"], text_field)
         if value is not None:
@@ -62,6 +65,10 @@ def api_example(res: dict[str, Any]) -> dict[str, str] | None:
             filtered = (
                 base + "datastore_search?" + urlencode(dict(params, filters=filters))
             )
+            for fmt in ("csv", "json"):
+                exports[f"export_{fmt}"] = (
+                    dump + "?" + urlencode({"format": fmt, "filters": filters})
+                )
     sql = 'SELECT * FROM "' + res["id"] + '" LIMIT 5'  # noqa: S608 (shown only)
     sql_url = base + "datastore_search_sql?" + urlencode({"sql": sql})
     return {
@@ -71,6 +78,7 @@ def api_example(res: dict[str, Any]) -> dict[str, str] | None:
         "filter_curl": ("curl " + shlex.quote(filtered)) if filtered else "",
         "sql_url": sql_url,
         "sql_curl": "curl " + shlex.quote(sql_url),
+        **exports,
     }
 
 
