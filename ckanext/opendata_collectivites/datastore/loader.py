@@ -89,8 +89,8 @@ def load_csv(
             selects = ", ".join(c.select() for c in columns)
             # Bulk load: the full-text vector computed in the INSERT (the
             # trigger only fills it when NULL), the indexes that
-            # datastore_create made rebuilt once at the end (one GIN build
-            # instead of one GIN update per row and text column).
+            # datastore_create made (the _full_text GiST index…) built once
+            # at the end instead of updated row by row.
             indexes = _drop_indexes(conn, resource_id)
             full_text = (
                 "to_tsvector(concat_ws(' ', "
