@@ -7,6 +7,8 @@ import pathlib
 
 import pytest
 
+from tests.validation.test_report_browser import _violations
+
 from . import french_csv
 from .conftest import run_jobs
 
@@ -68,3 +70,4 @@ def test_table_preview_sorts_and_filters(
     rows = wait_rows(page, frame, lambda rows: last in rows[0] and last in rows[-1])
     assert len(rows) >= 10
     page.screenshot(path=str(ARTIFACTS / "datastore-apercu-tri.png"), full_page=True)
+    assert _violations(page) == []  # WCAG 2.1 AA (axe-core), the frame included
