@@ -385,12 +385,33 @@ class DatastoreLoaderPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer, inherit=True)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
 
     # IConfigurer
     def update_config(self, config: Any) -> None:
         from ckanext.opendata_collectivites.datastore import hooks
 
         hooks.listen_for_commits()
+
+    # IActions
+    def get_actions(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.datastore import actions
+
+        return actions.get_actions()
+
+    # IAuthFunctions
+    def get_auth_functions(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.datastore import actions
+
+        return actions.get_auth_functions()
+
+    # IBlueprint
+    def get_blueprint(self) -> list:
+        from ckanext.opendata_collectivites.datastore import views
+
+        return views.get_blueprints()
 
     # ITemplateHelpers
     def get_helpers(self) -> dict[str, Any]:

@@ -81,9 +81,52 @@ def test_private_dataset_records_are_not_public(app, loaded, org):
     assert ok.json["result"]["total"] == 40
     counted = app.get(sql, query_string=sql_query, headers={"Authorization": editor})
     assert counted.json["result"]["records"] == [{"n": 40}]
-    # Neither is the page (and its preview) shown to an outsider.
+    # Nor the load status, nor the page (and its preview).
+    status_api = "/api/3/action/collectivites_datastore_status"
+    app.get(status_api, query_string={"id": res_id}, status=403)
+    app.get(
+        status_api,
+        query_string={"id": res_id},
+        headers={"Authorization": outsider},
+        status=403,
+    )
+
     app.get(
         f"/dataset/{pkg['name']}/resource/{res_id}",
         headers={"Authorization": outsider},
         status=404,
     )
+
+
+def test_editors_can_load_again_others_cannot(app, dataset, serve, queue, org):
+    """A fixed remote file (same URL) is loaded again on an editor's request;
+    the button is only shown to editors, the action refuses the others."""
+    url = serve("corrige.csv", b"")
+    pkg = dataset("fichier-corrige", [{"name": "f", "url": url, "format": "CSV"}])
+    res_id = pkg["resources"][0]["id"]
+    assert run_jobs(queue) == ["error"]
+    serve("corrige.csv", b"code;nom\n01004;Amb\xe9rieu-en-Bugey\n")
+
+    page_url = f"/dataset/{pkg['name']}/resource/{res_id}"
+    editor = factories.APIToken(user=org["editor"]["name"])["token"]
+    outsider = factories.APIToken(user=factories.User()["name"])["token"]
+    button = "button.collectivites-datastore-reload"
+    anonymous_page = BeautifulSoup(app.get(page_url).body, "html.parser")
+    assert anonymous_page.select_one(button) is None
+    editor_page = app.get(page_url, headers={"Authorization": editor}).body
+    form = (
+        BeautifulSoup(editor_page, "html.parser").select_one(button).find_parent("form")
+    )
+    assert form.find("button").get_text() == "Recharger les données"
+
+    app.post(form["action"], headers={"Authorization": outsider}, status=403)
+    api = "/api/3/action/collectivites_datastore_status"
+    assert app.get(api, query_string={"id": res_id}).json["result"]["state"] == "error"
+    app.post(form["action"], headers={"Authorization": editor}, status=200)
+    assert app.get(api, query_string={"id": res_id}).json["result"]["state"] == (
+        "pending"
+    )
+    assert run_jobs(queue) == ["complete"]
+    shown = app.get(api, query_string={"id": res_id}).json["result"]
+    assert shown["state"] == "complete" and shown["rows"] == 1
+    assert shown["message"].startswith("Données chargées : 1 ligne,")

@@ -95,8 +95,52 @@ def _first_value(resource_id: str, field: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def reload(id: str, resource_id: str) -> Any:
+    """POST: queue a new load (editors), back to the resource page."""
+    context = {"user": tk.current_user.name if tk.current_user else ""}
+    try:
+        tk.get_action("collectivites_datastore_load")(context, {"id": resource_id})
+        tk.h.flash_success(tk._("The data will be loaded again in a few moments."))
+    except tk.NotAuthorized:
+        return tk.abort(
+            403, tk._("Only the editors of this dataset can load its data again")
+        )
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Resource not found"))
+    except tk.ValidationError as exc:
+        messages = [m for msgs in (exc.error_dict or {}).values() for m in msgs]
+        tk.h.flash_error(" ".join(map(str, messages)))
+    return tk.redirect_to("resource.read", id=id, resource_id=resource_id)
+
+
+def get_blueprints() -> list[Any]:
+    from flask import Blueprint
+
+    blueprint = Blueprint("collectivites_datastore", __name__)
+    blueprint.add_url_rule(
+        "/dataset/<id>/resource/<resource_id>/datastore/charger",
+        endpoint="reload",
+        view_func=reload,
+        methods=["POST"],
+    )
+    return [blueprint]
+
+
+def can_reload(res: dict[str, Any]) -> bool:
+    try:
+        tk.check_access(
+            "collectivites_datastore_load",
+            {"user": tk.current_user.name if tk.current_user else ""},
+            {"id": res["id"]},
+        )
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+    return True
+
+
 def get_helpers() -> dict[str, Any]:
     return {
         "collectivites_datastore_status": load_status,
         "collectivites_datastore_api": api_example,
+        "collectivites_datastore_can_reload": can_reload,
     }
