@@ -174,6 +174,27 @@ def test_declared_schema_keeps_its_strings(dataset, serve, queue):
     assert types["montant"] == "numeric" and types["dateConvention"] == "date"
 
 
+def test_headers_with_sql_and_format_characters(dataset, serve, queue):
+    """``%``, ``:``, quotes, a leading underscore and a very long name."""
+    long_name = "Libellé très long " * 6
+    header = (
+        f'Taux (%);Prix:HT;"Nom ""officiel""";_interne;{long_name};%(x)s;Prix :TTC\n'
+    )
+    body = header + "12,5;3;Rennes;a;b;c;4\n"
+    res_id = load(dataset, serve("entetes.csv", body.encode("utf-8")), "entetes")
+    assert run_jobs(queue) == ["complete"]
+    found = search(res_id)
+    names = [f["id"] for f in found["fields"][1:]]
+    assert names[:4] == ["Taux (%)", "Prix:HT", "Nom officiel", "interne"]
+    assert len(names[4].encode()) <= 63 and names[4].startswith("Libellé très long")
+    assert names[5:] == ["%(x)s", "Prix : TTC"]
+    assert found["records"][0]["Prix : TTC"] == 4
+    assert found["records"][0]["Taux (%)"] == 12.5 or str(
+        found["records"][0]["Taux (%)"]
+    ) in ("12.5", "12.50")
+    assert found["records"][0]["Nom officiel"] == "Rennes"
+
+
 def test_messy_rows(dataset, serve, queue):
     """Blank lines, short rows, a trailing separator, an impossible date and a
     duplicated header keep every row and never fail."""

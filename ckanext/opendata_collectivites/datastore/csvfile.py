@@ -99,12 +99,16 @@ def detect_delimiter(sample: str) -> str:
 
 def field_names(header: list[str]) -> list[str]:
     """DataStore field names: the header as written (accents kept), trimmed,
-    without leading underscores or double quotes, at most 63 bytes, unique;
-    blank cells become ``colonne_<n>``."""
+    without leading underscores or double quotes, a space after a colon that
+    starts a word (``Prix :TTC``), at most 63 bytes, unique; blank cells
+    become ``colonne_<n>``."""
     names: list[str] = []
     seen: set[str] = set()
     for index, cell in enumerate(header, start=1):
         name = re.sub(r"[\x00-\x1f\x7f\"]", "", cell).strip().lstrip("_").strip()
+        # CKAN's DataStore writes field names into sqlalchemy.text(), where
+        # " :word" is a bind parameter: "Prix :TTC" becomes "Prix : TTC".
+        name = re.sub(r"(?<![\w:\\]):(?=\w)", ": ", name)
         name = name or f"colonne_{index}"
         name = _truncate(name)
         base, n = name, 2

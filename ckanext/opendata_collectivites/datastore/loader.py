@@ -38,6 +38,12 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _ident(name: str) -> str:
+    """A quoted identifier for ``sqlalchemy.text`` (its ``:name`` bind
+    syntax escaped: a header such as ``Prix :TTC``)."""
+    return _quote(name).replace(":", "\\:")
+
+
 def load_csv(
     path: str,
     resource_id: str,
@@ -85,7 +91,7 @@ def load_csv(
             fields = [{"id": c.name, "type": c.type} for c in columns]
             _recreate(context, resource_id, fields)
             lap("create")
-            names = ", ".join(_quote(c.name) for c in columns)
+            names = ", ".join(_ident(c.name) for c in columns)
             selects = ", ".join(c.select() for c in columns)
             # Bulk load: the full-text vector computed in the INSERT (the
             # trigger only fills it when NULL), the indexes that
@@ -99,13 +105,13 @@ def load_csv(
             )
             # Quoted identifiers and generated conversions only (no value).
             insert = (
-                f"INSERT INTO {_quote(resource_id)} ({names}, _full_text) "
+                f"INSERT INTO {_ident(resource_id)} ({names}, _full_text) "
                 f"SELECT {selects}, {full_text} "
             )
             conn.execute(sa.text(insert + "FROM stage"))
             lap("insert")
             for definition in indexes:
-                conn.execute(sa.text(definition))
+                conn.execute(sa.text(definition.replace(":", "\\:")))
             lap("indexes")
     lap("commit")
     DatastoreBackend.get_active_backend().calculate_record_count(resource_id)
@@ -134,7 +140,7 @@ def _drop_indexes(conn: Any, table: str) -> list[str]:
         {"t": _quote(table)},
     ).all()
     for name, _ in found:
-        conn.execute(sa.text(f"DROP INDEX {_quote(name)}"))
+        conn.execute(sa.text(f"DROP INDEX {_ident(name)}"))
     return [definition for _, definition in found]
 
 
