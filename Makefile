@@ -22,12 +22,24 @@ TEST_REDIS ?= redis://127.0.0.1:6379/$(if $(DB_SUFFIX),3,1)
 DEMO_REDIS ?= redis://127.0.0.1:6379/$(if $(DB_SUFFIX),13,2)
 DEMO_PORT ?= 5000
 PYTEST_ARGS ?=
+# DataStore: database <db>_datastore, written by one role, read by another
+# (created by scripts/initdb.sh, permissions of `ckan datastore set-permissions`).
+DATASTORE_WRITE_ROLE ?= datastore_rw
+DATASTORE_WRITE_PASSWORD ?= datastore_rw
+DATASTORE_READ_ROLE ?= datastore_ro
+DATASTORE_READ_PASSWORD ?= datastore_ro
+datastore_env = CKAN_DATASTORE_WRITE_URL=postgresql://$(DATASTORE_WRITE_ROLE):$(DATASTORE_WRITE_PASSWORD)@127.0.0.1:5432/$(1)_datastore \
+	CKAN_DATASTORE_READ_URL=postgresql://$(DATASTORE_READ_ROLE):$(DATASTORE_READ_PASSWORD)@127.0.0.1:5432/$(1)_datastore \
+	DATASTORE_WRITE_ROLE=$(DATASTORE_WRITE_ROLE) DATASTORE_WRITE_PASSWORD=$(DATASTORE_WRITE_PASSWORD) \
+	DATASTORE_READ_ROLE=$(DATASTORE_READ_ROLE) DATASTORE_READ_PASSWORD=$(DATASTORE_READ_PASSWORD)
 TESTS ?= tests/
 
 TEST_ENV := CKAN_SQLALCHEMY_URL=postgresql://$(DB_ROLE):$(DB_PASSWORD)@127.0.0.1:5432/$(TEST_DB) \
-	CKAN_REDIS_URL=$(TEST_REDIS) CKAN_STORAGE_PATH=$(CURDIR)/var/storage-$(TEST_DB)
+	CKAN_REDIS_URL=$(TEST_REDIS) CKAN_STORAGE_PATH=$(CURDIR)/var/storage-$(TEST_DB) \
+	$(call datastore_env,$(TEST_DB))
 DEMO_ENV := CKAN_SQLALCHEMY_URL=postgresql://$(DB_ROLE):$(DB_PASSWORD)@127.0.0.1:5432/$(DEMO_DB) \
-	CKAN_REDIS_URL=$(DEMO_REDIS) CKAN_STORAGE_PATH=$(CURDIR)/var/storage-$(DEMO_DB)
+	CKAN_REDIS_URL=$(DEMO_REDIS) CKAN_STORAGE_PATH=$(CURDIR)/var/storage-$(DEMO_DB) \
+	$(call datastore_env,$(DEMO_DB))
 
 .PHONY: demo test install services browser test-db demo-db bench-db lint
 
@@ -62,6 +74,7 @@ demo-db: install services
 bench-db: install services
 	@$(TEST_ENV) VENV_BIN=$(BIN) CKAN_DB_ROLE=$(DB_ROLE) CKAN_DB_PASSWORD=$(DB_PASSWORD) \
 		CKAN_SQLALCHEMY_URL=postgresql://$(DB_ROLE):$(DB_PASSWORD)@127.0.0.1:5432/ckan_bench$(DB_SUFFIX) \
+		$(call datastore_env,ckan_bench$(DB_SUFFIX)) \
 		bash scripts/initdb.sh test.ini ckan_bench$(DB_SUFFIX)
 
 ## make test: install everything, start services, run the whole suite.

@@ -41,6 +41,8 @@ setup(
             "collectivites_dcat = ckanext.opendata_collectivites.plugin:DCATPlugin",
             "collectivites_validation = ckanext.opendata_collectivites.plugin:ValidationPlugin",
             "collectivites_obligations = ckanext.opendata_collectivites.plugin:ObligationsPlugin",
+            "collectivites_datastore = "
+            "ckanext.opendata_collectivites.plugin:DatastoreLoaderPlugin",
             "collectivites_schemas = "
             "ckanext.opendata_collectivites.plugin:SchemasPlugin",
         ],

@@ -20,9 +20,22 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 DEFAULT_DB = "postgresql://ckan:ckan@127.0.0.1:5432/ckan_bench"
 
 
+def datastore_env() -> None:
+    """Point the DataStore at ``<database>_datastore`` of ``CKAN_SQLALCHEMY_URL``
+    (what scripts/initdb.sh creates beside each database)."""
+    database = os.environ["CKAN_SQLALCHEMY_URL"].rsplit("/", 1)[1]
+    for kind, role in (("WRITE", "datastore_rw"), ("READ", "datastore_ro")):
+        role = os.environ.get(f"DATASTORE_{kind}_ROLE", role)
+        password = os.environ.get(f"DATASTORE_{kind}_PASSWORD", role)
+        os.environ[f"CKAN_DATASTORE_{kind}_URL"] = (
+            f"postgresql://{role}:{password}@127.0.0.1:5432/{database}_datastore"
+        )
+
+
 def boot(ini: str | None = None) -> Any:
     """Load config and build the CKAN Flask app with test.ini's plugins."""
     os.environ.setdefault("CKAN_SQLALCHEMY_URL", DEFAULT_DB)
+    datastore_env()
     os.environ.setdefault("CKAN_REDIS_URL", "redis://127.0.0.1:6379/9")
     os.environ.setdefault("CKAN_STORAGE_PATH", str(ROOT / "var" / "storage-bench"))
     from ckan.cli import load_config
@@ -55,6 +68,7 @@ def init_db(ini: str, database: str) -> None:
     os.environ["CKAN_SQLALCHEMY_URL"] = (
         f"postgresql://ckan:ckan@127.0.0.1:5432/{database}"
     )
+    datastore_env()
     subprocess.run(
         ["bash", "scripts/initdb.sh", ini, database],
         cwd=ROOT,

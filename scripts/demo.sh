@@ -27,7 +27,9 @@ trap 'exit 130' INT TERM
 CHILDREN+=($!)
 "$BIN/ckan" -c "$INI" collectivites demo load
 mkdir -p var/log
-for worker in "jobs worker" "harvester gather-consumer" "harvester fetch-consumer"; do
+# The jobs worker serves the default queue (validation…) and the DataStore
+# loads' queue (ckanext.collectivites.datastore.queue).
+for worker in "jobs worker default datastore" "harvester gather-consumer" "harvester fetch-consumer"; do
     # shellcheck disable=SC2086  # the sub-command is two words
     "$BIN/ckan" -c "$INI" $worker >"var/log/demo-${worker// /-}.log" 2>&1 &
     CHILDREN+=($!)
@@ -41,7 +43,7 @@ cat <<MSG
 
   Portail de démonstration : $CKAN_SITE_URL
   Administrateur : admin / demo-admin-2026
-  Tâches de fond : ckan jobs worker, moissonnage (gather, fetch, run toutes les 20 s) ;
+  Tâches de fond : ckan jobs worker (validation, chargement DataStore), moissonnage (gather, fetch, run toutes les 20 s) ;
   journaux dans var/log/
   (Ctrl-C pour arrêter)
 

@@ -394,3 +394,59 @@ class ObligationsPlugin(p.SingletonPlugin):
         from ckanext.opendata_collectivites.obligations import actions
 
         return actions.get_auth_functions()
+
+
+@tk.blanket.config_declarations(
+    os.path.join(_HERE, "datastore", "config_declaration.yaml")
+)
+class DatastoreLoaderPlugin(p.SingletonPlugin):
+    """Tabular resources loaded into the DataStore by ``ckan jobs worker``
+    (datastore/); needs the ``datastore`` plugin."""
+
+    p.implements(p.IConfigurer, inherit=True)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
+
+    # IConfigurer
+    def update_config(self, config: Any) -> None:
+        from ckanext.opendata_collectivites.datastore import hooks
+
+        hooks.listen_for_commits()
+
+    # IActions
+    def get_actions(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.datastore import actions
+
+        return actions.get_actions()
+
+    # IAuthFunctions
+    def get_auth_functions(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.datastore import actions
+
+        return actions.get_auth_functions()
+
+    # IBlueprint
+    def get_blueprint(self) -> list:
+        from ckanext.opendata_collectivites.datastore import views
+
+        return views.get_blueprints()
+
+    # ITemplateHelpers
+    def get_helpers(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.datastore import views
+
+        return views.get_helpers()
+
+    # IPackageController: queue the tabular resources whose file changed.
+    def after_dataset_create(self, context: Any, pkg_dict: Any) -> None:
+        from ckanext.opendata_collectivites.datastore import hooks
+
+        hooks.dataset_changed(pkg_dict)
+
+    def after_dataset_update(self, context: Any, pkg_dict: Any) -> None:
+        from ckanext.opendata_collectivites.datastore import hooks
+
+        hooks.dataset_changed(pkg_dict)

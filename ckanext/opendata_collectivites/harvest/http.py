@@ -22,7 +22,7 @@ import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -184,16 +184,22 @@ class HttpClient:
         self.requests_sent = 0
 
     def get(
-        self, url: str, params: dict[str, Any] | None = None, accept: str | None = None
+        self,
+        url: str,
+        params: dict[str, Any] | None = None,
+        accept: str | None = None,
+        sink: IO[bytes] | None = None,
     ) -> Response:
         """GET with retries; raises :class:`HarvestError` on any failure,
-        including a final HTTP status >= 400."""
+        including a final HTTP status >= 400. With ``sink`` the body is
+        streamed into that file (rewound and truncated at each attempt) and
+        the returned ``body`` is empty."""
         if params:
             url = requests.Request("GET", url, params=params).prepare().url or url
         attempt = 0
         while True:
             try:
-                response = self._follow(url, accept)
+                response = self._follow(url, accept, sink)
             except _Retryable as exc:
                 if attempt >= self.limits.retries:
                     raise TransportError(
@@ -219,14 +225,16 @@ class HttpClient:
             delay = max(delay, retry_after)
         return min(delay, self.limits.max_backoff)
 
-    def _follow(self, url: str, accept: str | None) -> Response:
+    def _follow(
+        self, url: str, accept: str | None, sink: IO[bytes] | None = None
+    ) -> Response:
         seen: set[str] = set()
         for _ in range(self.limits.max_redirects + 1):
             if url in seen:
                 raise TransportError("Redirect loop detected at %(url)s.", url=url)
             seen.add(url)
             self.policy.check_url(url)
-            response = self._once(url, accept)
+            response = self._once(url, accept, sink)
             if response.status in (301, 302, 303, 307, 308):
                 location = response.headers.get("location")
                 if not location:
@@ -245,7 +253,9 @@ class HttpClient:
             url=url,
         )
 
-    def _once(self, url: str, accept: str | None) -> Response:
+    def _once(
+        self, url: str, accept: str | None, sink: IO[bytes] | None = None
+    ) -> Response:
         limits = self.limits
         headers = {"User-Agent": USER_AGENT}
         if accept:
@@ -276,6 +286,9 @@ class HttpClient:
                 )
             chunks: list[bytes] = []
             size = 0
+            if sink is not None:
+                sink.seek(0)
+                sink.truncate()
             try:
                 while True:
                     # read1: whatever has arrived (at most 64 KiB), so the
@@ -297,7 +310,10 @@ class HttpClient:
                             url=url,
                             s=limits.deadline,
                         )
-                    chunks.append(chunk)
+                    if sink is not None:
+                        sink.write(chunk)
+                    else:
+                        chunks.append(chunk)
             except (
                 requests.ConnectionError,
                 requests.Timeout,
