@@ -38,7 +38,7 @@ def msgids() -> set[str]:
 def test_every_harvest_message_is_translated():
     translated = {
         e.msgid
-        for path in (ROOT / "i18n" / "src").glob("harvest*.fr.po")
+        for path in (ROOT / "i18n" / "src").glob("*.fr.po")  # merged at runtime
         for e in polib.pofile(str(path))
         if e.msgstr
     }

@@ -33,9 +33,17 @@ def _msgids() -> set[str]:
 
 
 def test_every_msgid_is_translated():
-    catalogue = {e.msgid: e for e in polib.pofile(str(PO))}
-    missing = sorted(m for m in _msgids() if m not in catalogue)
+    # A template shared with other rooms may use their translations: every
+    # src/*.po is merged into the one catalogue the portal loads.
+    merged = {
+        e.msgid
+        for path in PO.parent.glob("*.fr.po")
+        for e in polib.pofile(str(path))
+        if e.msgstr or e.msgstr_plural
+    }
+    missing = sorted(m for m in _msgids() if m not in merged)
     assert missing == []
+    catalogue = {e.msgid: e for e in polib.pofile(str(PO))}
     untranslated = [
         e.msgid for e in catalogue.values() if not (e.msgstr or e.msgstr_plural)
     ]

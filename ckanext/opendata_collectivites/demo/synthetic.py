@@ -113,10 +113,13 @@ def values(i: int, rng: random.Random, env: dict[str, Any]) -> dict[str, Any]:
     pkg["tags"] = [{"name": k} for k in rng.sample(KEYWORDS, rng.randint(0, 6))]
     if i % 4 == 0:
         pkg.pop("identifier", None)
+    elif pkg.get("identifier"):  # identifiers are unique on the portal
+        pkg["identifier"] = f"{pkg['identifier']}-{i}"
     template_res = pkg.pop("resources", [])
     pkg["resources"] = []
     for k in range(rng.randint(0, 5)):
         res = copy.deepcopy(template_res[k % len(template_res)]) if template_res else {}
+        res.pop("file", None)  # the demo's uploaded file: a URL here
         fmt = rng.choice(FORMATS)
         res.update(
             name=f"{res.get('name', 'Fichier')} — partie {k + 1}",
