@@ -18,6 +18,9 @@ MONGOMOCK_VERSION=4.3.0
 DB=${DATAGOUV_DB:-ckan_datagouv}
 export CKAN_SQLALCHEMY_URL="postgresql://${CKAN_DB_ROLE:-ckan}:${CKAN_DB_PASSWORD:-ckan}@127.0.0.1:5432/$DB"
 export CKAN_REDIS_URL=${DATAGOUV_REDIS:-redis://127.0.0.1:6379/7}
+# The DataStore of that database (scripts/initdb.sh creates it and its roles).
+export CKAN_DATASTORE_WRITE_URL="postgresql://${DATASTORE_WRITE_ROLE:-datastore_rw}:${DATASTORE_WRITE_PASSWORD:-datastore_rw}@127.0.0.1:5432/${DB}_datastore"
+export CKAN_DATASTORE_READ_URL="postgresql://${DATASTORE_READ_ROLE:-datastore_ro}:${DATASTORE_READ_PASSWORD:-datastore_ro}@127.0.0.1:5432/${DB}_datastore"
 export CKAN_STORAGE_PATH=$PWD/var/storage-$DB
 mkdir -p "$CKAN_STORAGE_PATH" var/datagouv
 
