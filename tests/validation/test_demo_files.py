@@ -17,7 +17,7 @@ EXPECTED = {  # dataset → verdict of its SCDL file(s)
     "subventions-associations-rennes": "valid",
     "prenoms-nouveaux-nes-rennes": "valid",
     "budget-primitif-rennes-metropole": "valid",
-    "equipements-sportifs-saint-malo": "invalid",
+    "equipements-sportifs-saint-malo": "invalid",  # the CSV; its GeoJSON is not checked
 }
 
 
@@ -61,3 +61,17 @@ def test_demo_files_are_served_and_checked(app, queue):
     # loading again keeps the files (no new upload, no new check)
     datasets.load(demo)
     assert list(queue.job_ids) == []
+
+
+def test_a_geojson_of_a_tabular_schema_dataset_is_not_checked():
+    """The dataset's table schema is not the GeoJSON's: only files whose
+    format can follow the schema inherit it (like the DCAT feed)."""
+    from ckanext.opendata_collectivites.validation.jobs import declared_schema
+
+    schema = "https://schema.data.gouv.fr/schemas/scdl/equipements/0.1.5/schema.json"
+    pkg = {"conforms_to": schema}
+    assert declared_schema(pkg, {"format": "CSV"}) == schema
+    assert declared_schema(pkg, {"format": "GeoJSON"}) == ""
+    assert declared_schema(pkg, {"format": "PDF"}) == ""
+    assert declared_schema(pkg, {"format": ""}) == schema  # unknown: checked
+    assert declared_schema(pkg, {"format": "GeoJSON", "conforms_to": "x"}) == "x"

@@ -35,8 +35,24 @@ class Unreadable(Exception):
 
 
 def declared_schema(pkg: dict[str, Any], res: dict[str, Any]) -> str:
-    """The resource's ``conforms_to``, else the dataset's."""
-    return str(res.get("conforms_to") or pkg.get("conforms_to") or "").strip()
+    """The resource's ``conforms_to``, else the dataset's when the file's
+    format can follow it (a table schema is not for the dataset's GeoJSON or
+    PDF: the same rule as the DCAT feed, ``dcat/mapping.schema_fits``); a
+    file of unknown format is checked."""
+    own = str(res.get("conforms_to") or "").strip()
+    if own:
+        return own
+    inherited = str(pkg.get("conforms_to") or "").strip()
+    if not inherited:
+        return ""
+    from ckanext.opendata_collectivites import vocabularies as voc
+    from ckanext.opendata_collectivites.dcat import mapping
+
+    ref = voc.schema_by_url(inherited)
+    ftype = mapping.file_type(res.get("format"))
+    if ref is None or ftype is None or mapping.schema_fits(ref.schema_type, ftype):
+        return inherited
+    return ""
 
 
 def fingerprint(res: dict[str, Any], schema_url: str) -> str:
