@@ -12,7 +12,11 @@ import yaml
 
 from ckanext.opendata_collectivites.vocabularies._text import fold
 from ckanext.opendata_collectivites.vocabularies.concepts import concepts
-from ckanext.opendata_collectivites.vocabularies.themes import PortalTheme, portal_theme
+from ckanext.opendata_collectivites.vocabularies.themes import (
+    PortalTheme,
+    configured_file,
+    portal_theme,
+)
 
 CONFIG_OPTION = "ckanext.collectivites.theme_mappings_file"
 DEFAULT_FILE = os.path.join(os.path.dirname(__file__), "data", "theme_mappings.yaml")
@@ -33,13 +37,7 @@ class RemoteTheme:
 
 
 def mappings_file() -> str:
-    try:
-        from ckan.plugins.toolkit import config
-
-        path = config.get(CONFIG_OPTION)
-    except Exception:  # CKAN config not initialised (plain scripts)
-        path = None
-    return path or DEFAULT_FILE
+    return configured_file(CONFIG_OPTION, DEFAULT_FILE)
 
 
 def _uri_key(text: str) -> str:

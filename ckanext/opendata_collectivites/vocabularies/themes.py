@@ -34,15 +34,21 @@ class PortalTheme:
         return f"ri-{self.icon}" if self.icon_set == "remixicon" else self.icon
 
 
-def themes_file() -> str:
-    """Path of the themes file: the config option when set, else the shipped default."""
+def configured_file(option: str, default: str) -> str:
+    """A deployer-editable data file: the config option when set, else the
+    shipped default."""
     try:
         from ckan.plugins.toolkit import config
 
-        path = config.get(CONFIG_OPTION)
+        path = config.get(option)
     except Exception:  # CKAN config not initialised (plain scripts)
         path = None
-    return path or DEFAULT_FILE
+    return path or default
+
+
+def themes_file() -> str:
+    """Path of the themes file."""
+    return configured_file(CONFIG_OPTION, DEFAULT_FILE)
 
 
 @functools.cache
