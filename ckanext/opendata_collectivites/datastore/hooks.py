@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import ckan.plugins.toolkit as tk
+from ckan.lib.dictization import model_dictize
 
 from ckanext.opendata_collectivites.datastore import jobs, status
 
@@ -22,14 +22,17 @@ def dataset_changed(pkg_dict: dict[str, Any]) -> None:
 
     if not pkg_dict.get("id"):
         return
-    # New resources have no id yet in the caller's dict: read them back.
+    # New resources have no id yet in the caller's dict: read them back
+    # (dictized as resource_show does, without a whole package_show).
     if not any(jobs.is_tabular(r) for r in pkg_dict.get("resources") or []):
         return
-    pkg = tk.get_action("package_show")(
-        {"ignore_auth": True, "use_cache": False}, {"id": pkg_dict["id"]}
-    )
+    package = model.Package.get(pkg_dict["id"])
+    if package is None:
+        return
+    context = {"model": model, "session": model.Session}
     queue = model.Session.info.setdefault(SESSION_KEY, [])
-    for res in pkg.get("resources") or []:
+    for resource in package.resources:
+        res = model_dictize.resource_dictize(resource, context)
         if not jobs.is_tabular(res) or res["id"] in queue:
             continue
         fp = jobs.fingerprint(res)

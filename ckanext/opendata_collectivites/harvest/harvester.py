@@ -20,7 +20,7 @@ from ckan import model
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject, HarvestObjectError
 
-from ckanext.opendata_collectivites.harvest import lifecycle, status
+from ckanext.opendata_collectivites.harvest import indexes, lifecycle, status
 from ckanext.opendata_collectivites.harvest.adapters import ADAPTERS
 from ckanext.opendata_collectivites.harvest.config import (
     SourceConfig,
@@ -102,6 +102,7 @@ class CollectivitesHarvester(HarvesterBase):
 
     def gather_stage(self, harvest_job: Any) -> list[str] | None:
         source = harvest_job.source
+        indexes.ensure(model.Session)
         try:
             config = SourceConfig.parse(source.config)
             client = HttpClient(site_policy(), site_limits())

@@ -45,6 +45,9 @@ DDL = (
     "ON collectivites_search_doc USING gin (terms)",
     "CREATE INDEX IF NOT EXISTS collectivites_search_doc_order_idx "
     "ON collectivites_search_doc (modified DESC NULLS LAST, seq) INCLUDE (terms)",
+    # cs0005: lookup by name (CKAN's get_index, querying.point_lookup)
+    "CREATE INDEX IF NOT EXISTS collectivites_search_doc_name_idx "
+    "ON collectivites_search_doc ((hot -> 'name'))",
     """CREATE TABLE IF NOT EXISTS collectivites_search_term (
         id bigint PRIMARY KEY, field text NOT NULL, value text NOT NULL
     )""",

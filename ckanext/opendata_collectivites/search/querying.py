@@ -4,6 +4,7 @@ page, project stored fields (``fl``) and count facets, all in SQL."""
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import json
 import re
 from typing import Any
@@ -403,19 +404,27 @@ def point_lookup(session: Any, q: Any, params: dict[str, Any]) -> dict | None:
     ):
         return None
     reference = match.group(1)
+    site_id = site.group(1)
+    # By id: CKAN's own index_id (md5 of id and site id), the primary key; by
+    # name: the btree on hot->'name'. Both index probes (a jsonb containment
+    # test on ``strings`` made the planner read every document).
     seqs = session.execute(
         text(
-            f"SELECT seq FROM {TABLE} WHERE site_id = :site "  # noqa: S608
-            "AND strings @> CAST(:entity AS jsonb) "
-            "AND (strings @> CAST(:by_id AS jsonb) "
-            "OR strings @> CAST(:by_name AS jsonb)) "
-            "ORDER BY seq LIMIT 1"
+            "SELECT seq FROM ("  # noqa: S608
+            f"SELECT seq, site_id, hot FROM {TABLE} WHERE index_id = :index_id "
+            "UNION ALL "
+            f"SELECT seq, site_id, hot FROM {TABLE} "
+            "WHERE hot -> 'name' = CAST(:name AS jsonb)"
+            ") AS found WHERE site_id = :site "
+            "AND hot @> CAST(:entity AS jsonb) ORDER BY seq LIMIT 1"
         ),
         {
-            "site": site.group(1),
+            "site": site_id,
             "entity": json.dumps({"entity_type": ["package"]}),
-            "by_id": json.dumps({"id": [reference]}),
-            "by_name": json.dumps({"name": [reference]}),
+            "index_id": hashlib.md5(  # noqa: S324 - CKAN's document key, not security
+                f"{reference}{site_id}".encode()
+            ).hexdigest(),
+            "name": json.dumps([reference]),
         },
     ).fetchall()
     docs = fetch_docs(session, [(seqs[0][0], 1.0)], None) if seqs else []
