@@ -212,3 +212,31 @@ def test_identifier_is_unique_on_the_portal(ctx, rennes_metropole):
         call_action("package_create", dict(ctx), **other)["identifier"]
         == other["identifier"]
     )
+
+
+def test_identifier_lookup_is_indexed(ctx, rennes_metropole):
+    """The uniqueness check runs on every dataset write: the
+    ``collectivites_schemas`` migration indexes it (2.12: package.extras,
+    2.11: package_extra), so its cost does not grow with the portal."""
+    from ckan import model
+    from sqlalchemy import text
+
+    from ckanext.opendata_collectivites.compat.extras import (
+        package_with_extra,
+        with_extra_query,
+    )
+
+    first = call_action(
+        "package_create", dict(ctx), **full_dataset(rennes_metropole["id"])
+    )
+    assert package_with_extra("identifier", first["identifier"]) == first["name"]
+    assert package_with_extra("identifier", first["identifier"], first["id"]) is None
+    compiled = with_extra_query("identifier", first["identifier"]).compile(
+        dialect=model.Session.bind.dialect, compile_kwargs={"literal_binds": True}
+    )
+    model.Session.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(
+        line for (line,) in model.Session.execute(text(f"EXPLAIN {compiled}"))
+    )
+    model.Session.rollback()
+    assert "identifier_idx" in plan, plan

@@ -54,6 +54,12 @@ def set_group_extras(group: Any, extras: dict[str, str]) -> None:
 def package_with_extra(key: str, value: str, exclude_id: str = "") -> str | None:
     """Name of an active dataset (other than ``exclude_id``) whose extra
     ``key`` is exactly ``value``, or None (bind parameters only)."""
+    return model.Session.execute(with_extra_query(key, value, exclude_id)).scalar()
+
+
+def with_extra_query(key: str, value: str, exclude_id: str = "") -> Any:
+    """The statement of :func:`package_with_extra` (indexed for ``identifier``
+    by the ``collectivites_schemas`` migration)."""
     pkg = model.Package
     if EXTRA_TABLES:
         extra = model.PackageExtra
@@ -64,5 +70,4 @@ def package_with_extra(key: str, value: str, exclude_id: str = "") -> str | None
         )
     else:
         query = select(pkg.name).where(pkg.extras[key].astext == value)
-    query = query.where(pkg.state == "active", pkg.id != exclude_id).limit(1)
-    return model.Session.execute(query).scalar()
+    return query.where(pkg.state == "active", pkg.id != exclude_id).limit(1)

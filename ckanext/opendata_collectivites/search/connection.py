@@ -83,6 +83,7 @@ def listen_session_events() -> None:
         # after CKAN's own before_commit hook, which indexes
         event.listen(target, "before_commit", terms.flush)
         event.listen(target, "after_rollback", terms.discard)
+        event.listen(target, "after_commit", terms.vacuum_if_due)
     _listening = True
 
 

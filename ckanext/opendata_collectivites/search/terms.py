@@ -20,11 +20,13 @@ counts from there: a few hundred rows, whatever the index size.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from ckanext.opendata_collectivites.search import schema
 
@@ -33,6 +35,15 @@ PARTITION_TABLE = "collectivites_search_partition"
 COUNT_TABLE = "collectivites_search_count"
 DOC = 0  # pseudo-term counted once per document
 PENDING = "collectivites_search_pending_counts"
+# Every count update leaves a dead row version. Bulk writes (a harvest) update
+# the same few hundred rows thousands of times, faster than autovacuum (when it
+# is on at all) removes the versions, and each upsert then walks all of them
+# (measured: 0.3 ms per dataset written at 1,000 datasets, 17 ms at 2,000). The
+# writing process vacuums the table itself every VACUUM_EVERY row updates.
+VACUUM_EVERY = 10_000
+VACUUM_DUE = "collectivites_search_vacuum_due"
+log = logging.getLogger(__name__)
+_updates_since_vacuum = 0
 
 # The base filters of CKAN's searches: fields whose values split the index
 # into few partitions (a public dataset: site, active, dataset, public).
@@ -146,6 +157,31 @@ def flush(session: Any) -> None:
                 "ns": [r[2] for r in rows],
             },
         )
+        _count_updates(session, len(rows))
+
+
+def _count_updates(session: Any, n: int) -> None:
+    global _updates_since_vacuum
+    _updates_since_vacuum += n
+    if _updates_since_vacuum >= VACUUM_EVERY:
+        _updates_since_vacuum = 0
+        session.info[VACUUM_DUE] = True
+
+
+def vacuum_if_due(session: Any, *args: Any) -> None:
+    """After the commit that crossed VACUUM_EVERY: ``VACUUM`` the counts
+    (outside any transaction, on a connection of its own; a few ms)."""
+    if session.in_nested_transaction() or not session.info.pop(VACUUM_DUE, False):
+        return  # (a released savepoint: nothing committed yet)
+    from ckan.model import meta
+
+    try:
+        with meta.engine.connect().execution_options(  # type: ignore[union-attr]
+            isolation_level="AUTOCOMMIT"
+        ) as connection:
+            connection.execute(text(f"VACUUM {COUNT_TABLE}"))  # noqa: S608
+    except SQLAlchemyError:  # the counts stay right, only slower to update
+        log.warning("VACUUM of %s failed", COUNT_TABLE, exc_info=True)
 
 
 def before_write(session: Any, cursor: Any, rows: list[Any]) -> set[str]:
