@@ -19,8 +19,7 @@ from ckanext.opendata_collectivites.dataviz import chart, columns, geodata
 from .conftest import run_jobs
 
 DEMO = (
-    pathlib.Path(__file__).parents[2]
-    / "ckanext/opendata_collectivites/demo/data/files"
+    pathlib.Path(__file__).parents[2] / "ckanext/opendata_collectivites/demo/data/files"
 )
 EQUIPEMENTS = [
     "Centre aquatique du Naye",
@@ -102,7 +101,10 @@ def test_geometry_cells():
     assert geodata.parse_geometry("0, 0") is None
     # Lambert 93 metres in x/y columns: not a map.
     pos = columns.Position("y", "x", None, True)
-    assert geodata.from_records([{"x": "371245.1", "y": "6816350.2"}], ["x", "y"], pos) == []
+    assert (
+        geodata.from_records([{"x": "371245.1", "y": "6816350.2"}], ["x", "y"], pos)
+        == []
+    )
     degrees = geodata.from_records([{"x": "-1.2", "y": "48.35"}], ["x", "y"], pos)
     assert degrees[0]["geometry"]["coordinates"] == [-1.2, 48.35]
 
@@ -228,9 +230,7 @@ def test_prenoms_get_a_chart_by_year(app, prenoms):
     page = app.get(f"/dataset/{pkg['name']}/resource/{res_id}?view_id={vid}")
     soup = BeautifulSoup(page.body, "html.parser")
     table = soup.select_one("table.collectivites-chart__values")
-    values = [
-        (r.th.get_text(), r.td.get_text()) for r in table.select("tbody tr")
-    ]
+    values = [(r.th.get_text(), r.td.get_text()) for r in table.select("tbody tr")]
     assert values == [("2022", "328"), ("2023", "219"), ("2024", "210")]
     assert table.caption.get_text() == (
         "Valeurs du graphique : Somme de NOMBRE_OCCURRENCES par ANNEE"
