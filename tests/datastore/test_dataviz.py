@@ -168,6 +168,8 @@ def view_id(res_id: str, view_type: str) -> str:
 def test_table_with_positions_gets_a_map(app, equipements):
     pkg, res_id = equipements()
     assert views_of(res_id) == ["datatables_view", "collectivites_map"]
+    found = call_action("resource_view_list", {"ignore_auth": True}, id=res_id)
+    assert found[1]["title"] == "Carte"  # made by the worker, in French
     data = geodata.from_table(res_id, {"user": ""})
     assert [f["properties"]["name"] for f in data.features] == EQUIPEMENTS
     assert data.features[0]["geometry"]["coordinates"] == [-2.0115, 48.6433]
@@ -226,6 +228,8 @@ def test_remote_geojson_through_the_address_policy(serve, ckan_config, monkeypat
 def test_prenoms_get_a_chart_by_year(app, prenoms):
     pkg, res_id = prenoms()
     assert views_of(res_id) == ["datatables_view", "collectivites_chart"]
+    found = call_action("resource_view_list", {"ignore_auth": True}, id=res_id)
+    assert found[1]["title"] == "Graphique"
     vid = view_id(res_id, "collectivites_chart")
     page = app.get(f"/dataset/{pkg['name']}/resource/{res_id}?view_id={vid}")
     soup = BeautifulSoup(page.body, "html.parser")

@@ -30,6 +30,16 @@ def _reader() -> dict[str, Any]:
     return {"user": user}
 
 
+def _title(msgid: str) -> str:
+    """A view title in the reader's language, or in the site's language when
+    the view is made by the DataStore worker (no request)."""
+    from flask import has_request_context
+
+    from ckanext.opendata_collectivites.harvest.errors import translate
+
+    return tk._(msgid) if has_request_context() else translate(msgid)
+
+
 def _fields(resource_id: str) -> list[dict[str, str]]:
     try:
         info = tk.get_action("datastore_info")(
@@ -46,13 +56,13 @@ def _fields(resource_id: str) -> list[dict[str, str]]:
 def map_info() -> dict[str, Any]:
     return {
         "name": MAP,
-        "title": tk._("Map"),
+        "title": _title("Map"),
         "icon": "map",
         "iframed": False,
         "always_available": False,
         "requires_datastore": False,
         "preview_enabled": True,
-        "default_title": tk._("Map"),
+        "default_title": _title("Map"),
         "schema": {},
     }
 
@@ -120,13 +130,13 @@ def chart_info() -> dict[str, Any]:
     one_of = tk.get_validator("OneOf")
     return {
         "name": CHART,
-        "title": tk._("Chart"),
+        "title": _title("Chart"),
         "icon": "chart-bar",
         "iframed": False,
         "always_available": False,
         "requires_datastore": True,
         "preview_enabled": True,
-        "default_title": tk._("Chart"),
+        "default_title": _title("Chart"),
         "schema": {
             "category_field": [ignore_missing, unicode_safe],
             "value_field": [ignore_missing, unicode_safe],
