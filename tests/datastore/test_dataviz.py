@@ -299,3 +299,22 @@ def test_private_map_and_chart_are_not_public(app, equipements, prenoms, org):
             assert "Gabriel" not in page.body and "Naye" not in page.body
     editor = {"user": org["editor"]["name"]}
     assert len(geodata.from_table(map_res, editor).features) == 5
+
+
+def test_remote_geojson_resource_gets_a_map(app, dataset, serve):
+    """As a harvested resource: a remote file, fetched server-side by the
+    project's HTTP client when the page is shown."""
+    body = (DEMO / "equipements-sportifs.geojson").read_bytes()
+    url = serve("equipements.geojson", body)
+    pkg = dataset("equipements-moissonnes", [{"name": "Points", "url": url,
+                                              "format": "GeoJSON"}])  # fmt: skip
+    res_id = pkg["resources"][0]["id"]
+    assert views_of(res_id) == ["collectivites_map"]
+    page = app.get(f"/dataset/{pkg['name']}/resource/{res_id}")
+    rows = BeautifulSoup(page.body, "html.parser").select(
+        "table.collectivites-map__list tbody th"
+    )
+    assert [r.get_text() for r in rows] == EQUIPEMENTS
+    # GeoJSON by format, else by the file name.
+    assert not geodata.is_geojson({"format": "CSV", "url": url})
+    assert geodata.is_geojson({"format": "", "url": "https://a.fr/x.geojson?v=1"})

@@ -44,9 +44,12 @@ def test_chart_of_the_prenoms(prenoms, live_server, page):  # noqa: F811
     page.wait_for_selector("canvas[data-drawn=true]", timeout=20000)
     # Something was drawn: the canvas has non-transparent pixels.
     painted = canvas.evaluate(
-        """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-                  let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++;
-                  return n; }"""
+        """c => {
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0;
+            for (let i = 3; i < d.length; i += 4) if (d[i]) n++;
+            return n;
+        }"""
     )
     assert painted > 1000
     rows = page.locator("table.collectivites-chart__values tbody tr")

@@ -10,7 +10,7 @@ from ckan.tests.helpers import call_action
 
 from ckanext.opendata_collectivites.demo.loader import DemoContext
 from ckanext.opendata_collectivites.demo.steps import datasets, organizations
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import ARTIFACTS, screenshot
 from tests.validation.test_report_browser import _violations
 
 from .conftest import run_jobs
@@ -60,6 +60,9 @@ def test_demo_map_and_chart(queue, live_server, page):
         listed = page.locator("table.collectivites-map__list tbody th")
         assert listed.all_inner_texts() == EQUIPEMENTS
         screenshot(page, f"dataviz-demo-carte-{name}")
+        page.locator(".collectivites-dataviz").screenshot(
+            path=str(ARTIFACTS / f"dataviz-demo-carte-{name}-vue.png")
+        )
         assert _violations(page) == []
 
     page.goto(
@@ -74,4 +77,7 @@ def test_demo_map_and_chart(queue, live_server, page):
         ["2024", "210"],
     ]
     screenshot(page, "dataviz-demo-graphique")
+    page.locator(".collectivites-dataviz").screenshot(
+        path=str(ARTIFACTS / "dataviz-demo-graphique-vue.png")
+    )
     assert _violations(page) == []
