@@ -33,9 +33,9 @@ def msgids() -> set[str]:
 
 
 def test_every_msgid_is_translated():
-    catalogue = {
-        e.msgid_plural or e.msgid: e for e in polib.pofile(str(PO))
-    } | {e.msgid: e for e in polib.pofile(str(PO))}
+    catalogue = {e.msgid_plural or e.msgid: e for e in polib.pofile(str(PO))} | {
+        e.msgid: e for e in polib.pofile(str(PO))
+    }
     wanted = msgids()
     assert {"Map", "Chart", "Places on the map", "Sum"} <= wanted
     missing = sorted(m for m in wanted if m not in catalogue)
