@@ -263,6 +263,18 @@ def test_chart_settings_by_first_name(app, prenoms, org):
     )
     values = [(r.th.get_text(), r.td.get_text()) for r in rows]
     assert values[:3] == [("Gabriel", "172"), ("Louise", "118"), ("Jade", "107")]
+    # The editors' form offers the table's columns, the current ones selected.
+    token = factories.APIToken(user=org["admin"]["name"])["token"]
+    form = app.get(
+        f"/dataset/{pkg['name']}/resource/{res_id}/edit_view/{view['id']}",
+        headers={"Authorization": token},
+    )
+    soup = BeautifulSoup(form.body, "html.parser")
+    category = soup.select_one("select#field-category_field")
+    assert category.find_previous("label").get_text() == "Catégorie (axe horizontal)"
+    assert category.select_one("option[selected]")["value"] == "ENFANT_PRENOM"
+    measures = [o["value"] for o in soup.select("select#field-value_field option")]
+    assert measures == ["", "NOMBRE_OCCURRENCES", "ANNEE"]
     with pytest.raises(tk.ValidationError):
         call_action(
             "resource_view_update",

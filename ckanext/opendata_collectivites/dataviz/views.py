@@ -201,13 +201,6 @@ def chart_variables(data_dict: dict[str, Any]) -> dict[str, Any]:
         },
         "chart_truncated": series.truncated,
         "chart_error": error,
-        "chart_fields": fields,
-        "chart_aggregates": [
-            ("sum", tk._("Sum")),
-            ("avg", tk._("Mean")),
-            ("count", tk._("Number of rows")),
-        ],
-        "chart_types": [("bar", tk._("Bars")), ("line", tk._("Line"))],
     }
 
 
