@@ -181,6 +181,11 @@ def test_table_with_positions_gets_a_map(app, equipements):
     soup = BeautifulSoup(page.body, "html.parser")
     rows = soup.select("table.collectivites-map__list tbody tr")
     assert [r.th.get_text() for r in rows] == EQUIPEMENTS
+    assert [c.get_text() for c in rows[0].select("td")] == [
+        "1 Chemin du Naye 35400 Saint-Malo",
+        "48,6433",
+        "-2,0115",
+    ]
     assert soup.select_one("[data-collectivites-map]")["data-tiles"].startswith(
         "http://127.0.0.1:9/"
     )
@@ -204,10 +209,11 @@ def test_uploaded_geojson_gets_a_map(app, dataset, queue):
     data = geodata.from_geojson(res)
     assert [f["properties"]["name"] for f in data.features] == EQUIPEMENTS
     page = app.get(f"/dataset/{pkg['name']}/resource/{res['id']}")
-    rows = BeautifulSoup(page.body, "html.parser").select(
-        "table.collectivites-map__list tbody th"
-    )
+    soup = BeautifulSoup(page.body, "html.parser")
+    rows = soup.select("table.collectivites-map__list tbody th")
     assert [r.get_text() for r in rows] == EQUIPEMENTS
+    headers = soup.select("table.collectivites-map__list thead th")
+    assert [h.get_text() for h in headers] == ["Nom", "Latitude", "Longitude"]
 
 
 def test_remote_geojson_through_the_address_policy(serve, ckan_config, monkeypatch):
