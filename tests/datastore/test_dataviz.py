@@ -190,6 +190,11 @@ def test_table_with_positions_gets_a_map(app, equipements):
         "http://127.0.0.1:9/"
     )
     assert "5 lieux sur la carte" in soup.get_text()
+    # The view alone ("Plein écran", embedding).
+    alone = app.get(f"/dataset/{pkg['name']}/resource/{res_id}/view/{vid}")
+    soup = BeautifulSoup(alone.body, "html.parser")
+    assert len(soup.select("table.collectivites-map__list tbody tr")) == 5
+    assert soup.select_one("[data-collectivites-map]")
 
 
 def test_uploaded_geojson_gets_a_map(app, dataset, queue):

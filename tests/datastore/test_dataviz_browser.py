@@ -34,6 +34,10 @@ def test_map_shows_the_equipements(equipements, live_server, page):  # noqa: F81
     assert popup.inner_text().split("\n")[0] in EQUIPEMENTS
     screenshot(page, "dataviz-carte")
     assert _violations(page) == []
+    # The view alone ("Plein écran" / embedding) draws the same markers.
+    page.goto(f"{live_server}/dataset/{pkg['name']}/resource/{res_id}/view/{vid}")
+    page.locator(".leaflet-marker-icon").first.wait_for(timeout=20000)
+    assert page.locator(".leaflet-marker-icon").count() == 5
 
 
 def test_chart_of_the_prenoms(prenoms, live_server, page):  # noqa: F811
@@ -57,3 +61,5 @@ def test_chart_of_the_prenoms(prenoms, live_server, page):  # noqa: F811
     assert values == [["2022", "328"], ["2023", "219"], ["2024", "210"]]
     screenshot(page, "dataviz-graphique")
     assert _violations(page) == []
+    page.goto(f"{live_server}/dataset/{pkg['name']}/resource/{res_id}/view/{vid}")
+    page.wait_for_selector("canvas[data-drawn=true]", timeout=20000)
