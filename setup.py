@@ -43,6 +43,9 @@ setup(
             "collectivites_obligations = ckanext.opendata_collectivites.plugin:ObligationsPlugin",
             "collectivites_datastore = "
             "ckanext.opendata_collectivites.plugin:DatastoreLoaderPlugin",
+            "collectivites_map = ckanext.opendata_collectivites.plugin:MapViewPlugin",
+            "collectivites_chart = "
+            "ckanext.opendata_collectivites.plugin:ChartViewPlugin",
             "collectivites_schemas = "
             "ckanext.opendata_collectivites.plugin:SchemasPlugin",
         ],

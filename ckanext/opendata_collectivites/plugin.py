@@ -450,3 +450,80 @@ class DatastoreLoaderPlugin(p.SingletonPlugin):
         from ckanext.opendata_collectivites.datastore import hooks
 
         hooks.dataset_changed(pkg_dict)
+
+
+@tk.blanket.config_declarations(
+    os.path.join(_HERE, "dataviz", "config_declaration.yaml")
+)
+class MapViewPlugin(p.SingletonPlugin):
+    """Map view of GeoJSON files and of tables with positions (dataviz/)."""
+
+    p.implements(p.IConfigurer, inherit=True)
+    p.implements(p.IResourceView, inherit=True)
+
+    # IConfigurer
+    def update_config(self, config: Any) -> None:
+        tk.add_resource("assets/dataviz", "collectivites_dataviz")
+
+    # IResourceView
+    def info(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.dataviz import views
+
+        return views.map_info()
+
+    def can_view(self, data_dict: dict[str, Any]) -> bool:
+        from ckanext.opendata_collectivites.dataviz import views
+
+        return views.map_can_view(data_dict)
+
+    def setup_template_variables(self, context: Any, data_dict: Any) -> dict:
+        from ckanext.opendata_collectivites.dataviz import views
+
+        return views.map_variables(data_dict)
+
+    def view_template(self, context: Any, data_dict: Any) -> str:
+        return "dataviz/map_view.html"
+
+    def form_template(self, context: Any, data_dict: Any) -> str | None:
+        return None
+
+
+class ChartViewPlugin(p.SingletonPlugin):
+    """Chart view of DataStore tables (dataviz/); assets from MapViewPlugin's
+    library, declared by both."""
+
+    p.implements(p.IConfigurer, inherit=True)
+    p.implements(p.IResourceView, inherit=True)
+    p.implements(p.ITemplateHelpers)
+
+    # IConfigurer
+    def update_config(self, config: Any) -> None:
+        tk.add_resource("assets/dataviz", "collectivites_dataviz")
+
+    # ITemplateHelpers
+    def get_helpers(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.dataviz import views
+
+        return views.get_helpers()
+
+    # IResourceView
+    def info(self) -> dict[str, Any]:
+        from ckanext.opendata_collectivites.dataviz import views
+
+        return views.chart_info()
+
+    def can_view(self, data_dict: dict[str, Any]) -> bool:
+        from ckanext.opendata_collectivites.dataviz import views
+
+        return views.chart_can_view(data_dict)
+
+    def setup_template_variables(self, context: Any, data_dict: Any) -> dict:
+        from ckanext.opendata_collectivites.dataviz import views
+
+        return views.chart_variables(data_dict)
+
+    def view_template(self, context: Any, data_dict: Any) -> str:
+        return "dataviz/chart_view.html"
+
+    def form_template(self, context: Any, data_dict: Any) -> str:
+        return "dataviz/chart_form.html"

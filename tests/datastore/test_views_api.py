@@ -29,7 +29,7 @@ def loaded(dataset, serve, queue):
 def test_table_view_and_api_example(app, loaded):
     pkg, res_id = loaded("subventions-rennes")
     views = call_action("resource_view_list", {"ignore_auth": True}, id=res_id)
-    assert [v["view_type"] for v in views] == ["datatables_view"]
+    assert [v["view_type"] for v in views] == ["datatables_view", "collectivites_chart"]
 
     page = app.get(f"/dataset/{pkg['name']}/resource/{res_id}", status=200)
     soup = BeautifulSoup(page.body, "html.parser")

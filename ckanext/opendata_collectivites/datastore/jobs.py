@@ -147,12 +147,21 @@ def load_resource(res: dict[str, Any], pkg: dict[str, Any]) -> loader.LoadResult
 
 
 def _create_views(res: dict[str, Any], pkg: dict[str, Any]) -> None:
-    """The default views that need the DataStore (``datatables_view``)."""
+    """The default views that need the DataStore (``datatables_view``,
+    ``collectivites_chart``) and the map of tables with positions."""
     res = tk.get_action("resource_show")(_context(), {"id": res["id"]})
     tk.get_action("resource_create_default_resource_views")(
         _context(),
         {"resource": res, "package": pkg, "create_datastore_views": True},
     )
+    # The map of a table with positions does not need the DataStore for
+    # every resource (GeoJSON files), so CKAN's call above skips it.
+    from ckanext.opendata_collectivites.dataviz.views import MAP
+
+    if MAP in tk.aslist(tk.config.get("ckan.views.default_views")):
+        from ckan.lib import datapreview
+
+        datapreview.add_views_to_resource(_context(), res, pkg, view_types=[MAP])
 
 
 def run(resource_id: str) -> str:

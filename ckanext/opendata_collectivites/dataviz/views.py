@@ -1,0 +1,213 @@
+"""The two resource views (``IResourceView`` logic; ``plugin.py`` wires it):
+``collectivites_map`` for GeoJSON files and tables with positions,
+``collectivites_chart`` for DataStore tables with a category and a measure.
+
+Both are drawn in the resource page itself (not in an iframe) with their
+data inlined as JSON, and both come with an HTML table of the same data
+(RGAA: the list of the map's places, the chart's values)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.opendata_collectivites.dataviz import chart, columns, geodata
+
+log = logging.getLogger(__name__)
+
+MAP = "collectivites_map"
+CHART = "collectivites_chart"
+TILES_URL_KEY = "ckanext.collectivites.views.tiles_url"
+TILES_ATTRIBUTION_KEY = "ckanext.collectivites.views.tiles_attribution"
+
+
+def _reader() -> dict[str, Any]:
+    """The context of the person reading the page (CKAN renders views with
+    an empty one): the DataStore actions check their rights."""
+    user = getattr(tk.current_user, "name", "") or ""
+    return {"user": user}
+
+
+def _title(msgid: str) -> str:
+    """A view title in the reader's language, or in the site's language when
+    the view is made by the DataStore worker (no request)."""
+    from flask import has_request_context
+
+    from ckanext.opendata_collectivites.harvest.errors import translate
+
+    return tk._(msgid) if has_request_context() else translate(msgid)
+
+
+def _fields(resource_id: str) -> list[dict[str, str]]:
+    try:
+        info = tk.get_action("datastore_info")(
+            {"ignore_auth": True}, {"id": resource_id}
+        )
+    except (tk.ObjectNotFound, tk.ValidationError):
+        return []
+    return [f for f in info.get("fields") or [] if not f["id"].startswith("_")]
+
+
+# Map ---------------------------------------------------------------------
+
+
+def map_info() -> dict[str, Any]:
+    return {
+        "name": MAP,
+        "title": _title("Map"),
+        "icon": "map",
+        "iframed": False,
+        "always_available": False,
+        "requires_datastore": False,
+        "preview_enabled": True,
+        "default_title": _title("Map"),
+        "schema": {},
+    }
+
+
+def map_can_view(data_dict: dict[str, Any]) -> bool:
+    res = data_dict["resource"]
+    if geodata.is_geojson(res):
+        return True
+    if not res.get("datastore_active"):
+        return False
+    pos = geodata.table_position(_fields(res["id"]))
+    if pos is None:
+        return False
+    if not pos.checked:
+        return True
+    try:  # x/y: only when they are degrees
+        sample = geodata.from_table(res["id"], {"ignore_auth": True}, limit=50)
+    except (tk.ObjectNotFound, tk.ValidationError):
+        return False
+    return bool(sample.features)
+
+
+MAP_ERRORS = {
+    "too-large": "The file is too large to be drawn on a map; download it.",
+    "fetch-failed": "The file could not be fetched to draw the map.",
+    "invalid": "The file is not valid GeoJSON.",
+    "no-file": "The resource has no file to draw on a map.",
+}
+
+
+def map_variables(data_dict: dict[str, Any]) -> dict[str, Any]:
+    res = data_dict["resource"]
+    error = None
+    data = geodata.MapData()
+    try:
+        if geodata.is_geojson(res):
+            data = geodata.from_geojson(res)
+        elif res.get("datastore_active"):
+            data = geodata.from_table(res["id"], _reader())
+    except geodata.MapError as exc:
+        error = tk._(MAP_ERRORS[exc.code])
+    except tk.NotAuthorized:
+        error = tk._("You are not allowed to read these data.")
+    except (tk.ObjectNotFound, tk.ValidationError):
+        error = tk._("The data of this resource are not available.")
+    except Exception:  # noqa: BLE001 - a view never breaks the resource page
+        log.exception("Map of resource %s", res.get("id"))
+        error = tk._("The map could not be drawn.")
+    return {
+        "map_data": data.collection(),
+        "map_features": data.features,
+        "map_total": data.total,
+        "map_error": error,
+        "tiles_url": tk.config.get(TILES_URL_KEY) or "",
+        "tiles_attribution": tk.config.get(TILES_ATTRIBUTION_KEY) or "",
+    }
+
+
+# Chart -------------------------------------------------------------------
+
+
+def chart_info() -> dict[str, Any]:
+    ignore_missing = tk.get_validator("ignore_missing")
+    unicode_safe = tk.get_validator("unicode_safe")
+    one_of = tk.get_validator("OneOf")
+    return {
+        "name": CHART,
+        "title": _title("Chart"),
+        "icon": "chart-bar",
+        "iframed": False,
+        "always_available": False,
+        "requires_datastore": True,
+        "preview_enabled": True,
+        "default_title": _title("Chart"),
+        "schema": {
+            "category_field": [ignore_missing, unicode_safe],
+            "value_field": [ignore_missing, unicode_safe],
+            "aggregate": [ignore_missing, one_of(list(chart.AGGREGATES))],
+            "chart_type": [ignore_missing, one_of(list(chart.CHART_TYPES))],
+        },
+    }
+
+
+def chart_can_view(data_dict: dict[str, Any]) -> bool:
+    """Tables with a category and a measure to sum (the default chart)."""
+    res = data_dict["resource"]
+    if not res.get("datastore_active"):
+        return False
+    defaults = columns.chart_defaults(_fields(res["id"]))
+    return bool(defaults.category and defaults.value)
+
+
+AGGREGATE_LABELS = {
+    "sum": "Sum of %(value)s by %(category)s",
+    "avg": "Mean of %(value)s by %(category)s",
+    "count": "Number of rows by %(category)s",
+}
+
+
+def chart_variables(data_dict: dict[str, Any]) -> dict[str, Any]:
+    res = data_dict["resource"]
+    view = data_dict.get("resource_view") or {}
+    fields = _fields(res["id"]) if res.get("datastore_active") else []
+    spec = chart.resolve(view, fields)
+    series, error, title = chart.Series(), None, ""
+    if spec is None:
+        error = tk._("This table has no column to draw a chart with.")
+    else:
+        title = tk._(AGGREGATE_LABELS[spec.aggregate]) % {
+            "value": spec.value or "",
+            "category": spec.category,
+        }
+        try:
+            series = chart.aggregate(res["id"], spec, _reader())
+        except tk.NotAuthorized:
+            error = tk._("You are not allowed to read these data.")
+        except (tk.ObjectNotFound, tk.ValidationError):
+            error = tk._("The data of this resource are not available.")
+        except Exception:  # noqa: BLE001 - a view never breaks the resource page
+            log.exception("Chart of resource %s", res.get("id"))
+            error = tk._("The chart could not be drawn.")
+    rows = [
+        {"label": label, "value": value, "display": chart.format_number(value)}
+        for label, value in zip(series.labels, series.values, strict=True)
+    ]
+    return {
+        "chart_spec": spec,
+        "chart_title": title,
+        "chart_rows": rows,
+        "chart_data": {
+            "type": spec.chart_type if spec else "bar",
+            "labels": series.labels,
+            "values": series.values,
+            "label": (spec.value or tk._("Rows")) if spec else "",
+            "title": title,
+        },
+        "chart_truncated": series.truncated,
+        "chart_error": error,
+    }
+
+
+def chart_form_fields(resource_id: str) -> list[dict[str, str]]:
+    """Template helper of the view form: the table's columns."""
+    return _fields(resource_id)
+
+
+def get_helpers() -> dict[str, Any]:
+    return {"collectivites_chart_fields": chart_form_fields}
