@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
+import mmap
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -173,6 +175,52 @@ def rows(path: str, dialect: Dialect) -> Iterator[list[str]]:
                 else:
                     row = row[:width]
             yield row
+
+
+PG_ENCODINGS = {"utf-8-sig": "UTF8", "cp1252": "WIN1252", "latin-1": "LATIN1"}
+
+
+def _has_end_marker(data: mmap.mmap) -> bool:
+    """A ``\\.`` line, which ends ``COPY``'s data."""
+    position = data.find(b"\\.")
+    while position != -1:
+        before = data[position - 1 : position] if position else b"\n"
+        after = data[position + 2 : position + 3] or b"\n"
+        if before in (b"\r", b"\n") and after in (b"\r", b"\n"):
+            return True
+        position = data.find(b"\\.", position + 2)
+    return False
+
+
+@functools.lru_cache(maxsize=len(DELIMITERS))
+def _plain_quoting(delimiter: str) -> re.Pattern[bytes]:
+    """The whole file as unquoted text and whole quoted fields: each ``"``
+    opens a field (after a separator, a line break or at the start), doubled
+    quotes inside, the closing ``"`` before a separator, a line break or the
+    end. There PostgreSQL and Python's ``csv`` read the same cells."""
+    boundary = re.escape(delimiter.encode("ascii")) + rb"\r\n"
+    opens = rb"(?<![^" + boundary + rb"])"
+    field = opens + rb'"[^"]*(?:""[^"]*)*"(?=[' + boundary + rb"]|\Z)"
+    return re.compile(rb'(?:[^"]*' + field + rb')*[^"]*')
+
+
+def copy_as_is(path: str, dialect: Dialect) -> bool:
+    """True when PostgreSQL's ``COPY … (FORMAT csv, HEADER)`` reads the file
+    itself exactly as :func:`rows` would: the header on the first line (no
+    line break in it), at least two columns, every double quote opening or
+    closing a whole field, no ``\\.`` line (COPY's end of data). The other
+    differences (short or long rows, blank lines, NUL bytes, invalid bytes,
+    mixed line ends) make ``COPY`` fail, and the caller then rewrites the
+    file with :func:`write_utf8`."""
+    if len(dialect.columns) < 2 or any("\n" in h or "\r" in h for h in dialect.header):
+        return False
+    with open(path, "rb") as f:
+        if f.read(4).removeprefix(b"\xef\xbb\xbf")[:1] in (b"", b"\r", b"\n"):
+            return False
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            if _has_end_marker(data):
+                return False
+            return _plain_quoting(dialect.delimiter).fullmatch(data) is not None
 
 
 def write_utf8(path: str, dialect: Dialect, out: IO[str]) -> int:

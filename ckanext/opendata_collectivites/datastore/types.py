@@ -99,26 +99,30 @@ def _check(c: str, kind: str) -> str:
     return f"bool_and({_valid_date(c, kind)})"
 
 
-def _run(conn: Any, checks: list[tuple[Column, str]], source: str) -> dict:
-    """``{(column, kind): bool | None}`` over ``source`` (generated SQL only)."""
+def _run(
+    conn: Any, checks: list[tuple[Column, str]], source: str, extra: list[str]
+) -> tuple[dict, list[Any]]:
+    """``{(column, kind): bool | None}`` over ``source`` and the values of the
+    ``extra`` aggregates, in one scan (generated SQL only)."""
     import sqlalchemy as sa
 
-    if not checks:
-        return {}
-    parts = [_check(col.staged, kind) for col, kind in checks]
+    parts = [_check(col.staged, kind) for col, kind in checks] + extra
+    if not parts:
+        return {}, []
     query = "SELECT " + ", ".join(parts) + " FROM " + source  # noqa: S608
-    row = conn.execute(sa.text(query)).one()
-    pairs = zip(checks, row, strict=True)
-    return {(col.name, kind): value for (col, kind), value in pairs}
+    row = list(conn.execute(sa.text(query)).one())
+    pairs = zip(checks, row[: len(checks)], strict=True)
+    return {(col.name, kind): value for (col, kind), value in pairs}, row[len(checks) :]
 
 
-def guess(conn: Any, columns: list[Column], declared: dict[str, str]) -> None:
-    """Set each column's type from the staged values (``stage`` table on
-    ``conn``). ``declared``: field name → Table Schema type of the declared
+def guess(
+    conn: Any, columns: list[Column], declared: dict[str, str], stage: str
+) -> None:
+    """Set each column's type from the staged values (table ``stage``, a
+    quoted identifier). ``declared``: field name → Table Schema type of the declared
     schema, if any (``string`` forces text). The checks run on the first
-    rows, then only the types still possible are checked on every row."""
-    import sqlalchemy as sa
-
+    rows, then the types still possible are checked on every row in one
+    scan (with the widths of those columns)."""
     _, min_digits = _rules()
     candidates = [
         col
@@ -127,29 +131,24 @@ def guess(conn: Any, columns: list[Column], declared: dict[str, str]) -> None:
     ]
     if not candidates:
         return
-    sample = f"(SELECT * FROM stage LIMIT {SAMPLE_ROWS}) AS sample"  # noqa: S608
-    first = _run(conn, [(col, k) for col in candidates for k in CHECKS], sample)
+    sample = f"(SELECT * FROM {stage} LIMIT {SAMPLE_ROWS}) AS sample"  # noqa: S608
+    checks = [(col, k) for col in candidates for k in CHECKS]
+    first, _ = _run(conn, checks, sample, [])
     # None: only empty cells in the sample; check on every row.
-    survivors = [(col, k) for (col, k) in
-                 [(col, k) for col in candidates for k in CHECKS]
-                 if first[(col.name, k)] is not False]  # fmt: skip
-    result = _run(conn, survivors, "stage")
-    alive = {col.name for col, _ in survivors}
-    widths: dict[str, tuple[int, bool]] = {}
-    if alive:
-        names = [col for col in candidates if col.name in alive]
-        parts = []
-        for col in names:
-            c = col.staged
-            parts += [
-                f"count({c})",
-                f"min(length({c})) = max(length({c})) "
-                f"AND min(length({c})) >= {min_digits}",
-            ]
-        query = "SELECT " + ", ".join(parts) + " FROM stage"  # noqa: S608
-        row = conn.execute(sa.text(query)).one()
-        for i, col in enumerate(names):
-            widths[col.name] = (row[2 * i], bool(row[2 * i + 1]))
+    survivors = [(col, k) for (col, k) in checks if first[(col.name, k)] is not False]
+    alive = [col for col in candidates if any(c is col for c, _ in survivors)]
+    extra = []
+    for col in alive:
+        c = col.staged
+        extra += [
+            f"count({c})",
+            f"min(length({c})) = max(length({c})) AND min(length({c})) >= {min_digits}",
+        ]
+    result, values = _run(conn, survivors, stage, extra)
+    widths = {
+        col.name: (values[2 * i], bool(values[2 * i + 1]))
+        for i, col in enumerate(alive)
+    }
     for col in candidates:
         count, same_width = widths.get(col.name, (0, False))
         if not count:
@@ -163,3 +162,10 @@ def guess(conn: Any, columns: list[Column], declared: dict[str, str]) -> None:
             col.type, col.date_format = "date", "iso"
         elif ok["fr"]:
             col.type, col.date_format = "date", "fr"
+
+
+def full_text(columns: list[Column]) -> str:
+    """The ``_full_text`` vector of a staged row: the words of every cell as
+    written in the file, in the database's text search configuration
+    (``french``, that of ``ckan.datastore.default_fts_lang``)."""
+    return "to_tsvector(concat_ws(' ', " + ", ".join(c.staged for c in columns) + "))"
