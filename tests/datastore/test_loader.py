@@ -103,6 +103,82 @@ def test_fifty_thousand_rows_semicolon_latin1(dataset, serve, queue):
     assert all(r["s"].startswith("0") and len(r["s"]) == 14 for r in by_code["records"])
     ajaccio = search(res_id, filters={"Code INSEE": "2A004"}, limit=0)
     assert ajaccio["total"] == expected["2A004"]
+    # Loaded in parallel parts: _id is still the row's place in the file.
+    first = search(res_id, sort="_id", limit=3)["records"]
+    assert [r["_id"] for r in first] == [1, 2, 3]
+    assert [r["SIRET bénéficiaire"] for r in first] == [r[3] for r in table[:3]]
+    last = search(res_id, sort="_id desc", limit=1)["records"][0]
+    assert last["_id"] == 50_000 and last["SIRET bénéficiaire"] == table[-1][3]
+    # A row added later through the API follows the file's rows.
+    call_action(
+        "datastore_upsert",
+        {"ignore_auth": True},
+        resource_id=res_id,
+        method="insert",
+        force=True,
+        records=[{"Code INSEE": "29019", "Commune": "Brest"}],
+    )
+    added = search(res_id, filters={"Code INSEE": "29019"})["records"]
+    assert [r["_id"] for r in added] == [50_001]
+    assert search(res_id, q="Brest", limit=0)["total"] == 1  # CKAN's trigger
+
+
+def test_full_text_search_in_french(dataset, serve, queue):
+    """``q`` finds words whatever their inflection (French stemming), codes
+    and numbers as written in the file."""
+    table = french_csv.rows(30_000, seed=7)
+    res_id = load(dataset, serve("plein-texte.csv", french_csv.render(table)), "fts")
+    assert run_jobs(queue) == ["complete"]
+    assert search(res_id, q="associations", limit=0)["total"] == 30_000
+    assert search(res_id, q="Bastia", limit=0)["total"] == sum(
+        1 for r in table if r[2] == "Bastia"
+    )
+    assert search(res_id, q="2A004", limit=0)["total"] == sum(
+        1 for r in table if r[0] == "2A004"
+    )
+    siret = table[1234][3]
+    found = search(res_id, q=siret)["records"]
+    assert [r["SIRET bénéficiaire"] for r in found] == [siret]
+    assert search(res_id, q="Élan 1234", limit=0)["total"] >= 1
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # A quote inside an unquoted cell: PostgreSQL's COPY would open a
+        # quoted field there and swallow the next lines; Python's csv keeps it.
+        (
+            b'taille;nom\r\n5" ;\xe9cran\r\n7;t\xe9l\xe9\r\n',
+            [['5" ', "écran"], ["7", "télé"]],
+        ),
+        # "\\." alone on a line ends COPY's data: read by Python.
+        (b"a;b\n1;2\n\\.;3\n4;5\n", [["1", "2"], ["\\.", "3"], ["4", "5"]]),
+        (b"a;b\n1;2\n\\.\n4;5\n", [["1", "2"], ["\\.", None], ["4", "5"]]),
+        # Quoted empty cells are NULL like unquoted ones.
+        (b'a;b\n"";"x"\n;y\n', [[None, "x"], [None, "y"]]),
+    ],
+)
+def test_copy_reads_cells_as_python_does(dataset, serve, queue, body, expected):
+    res_id = load(dataset, serve("guillemets.csv", body), "guillemets")
+    assert run_jobs(queue) == ["complete"]
+    records = search(res_id, sort="_id")["records"]
+    names = [f["id"] for f in search(res_id, limit=0)["fields"][1:]]
+    assert [
+        [str(r[n]) if r[n] is not None else None for n in names] for r in records
+    ] == expected
+
+
+def test_no_staging_table_left(dataset, serve, queue):
+    import sqlalchemy as sa
+    from ckanext.datastore.backend.postgres import get_write_engine
+
+    load(dataset, serve("petit.csv", french_csv.render(french_csv.rows(10))), "petit")
+    assert run_jobs(queue) == ["complete"]
+    with get_write_engine().connect() as conn:
+        left = conn.execute(
+            sa.text("SELECT count(*) FROM pg_class WHERE relname LIKE '\\_stage\\_%'")
+        ).scalar()
+    assert left == 0
 
 
 def test_real_scdl_examples(dataset, files_server, queue):

@@ -19,7 +19,7 @@ def _resource_id(data_dict: dict[str, Any]) -> str:
 
 
 def datastore_load(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
-    """Queue a new load of a CSV resource into the DataStore.
+    """Queue a new load of a CSV, XLSX or ODS resource into the DataStore.
 
     :param id: the resource id
     """
@@ -30,7 +30,11 @@ def datastore_load(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     res = tk.get_action("resource_show")(dict(context), {"id": rid})
     if not jobs.is_tabular(res):
         raise tk.ValidationError(
-            {"format": [tk._("Only CSV files are loaded into the DataStore.")]}
+            {
+                "format": [
+                    tk._("Only CSV, XLSX and ODS files are loaded into the DataStore.")
+                ]
+            }
         )
     status.save(rid, "pending", {"fingerprint": jobs.fingerprint(res)})
     model.Session.commit()

@@ -21,13 +21,24 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_collectivites.datastore import csvfile, loader, status
+from ckanext.opendata_collectivites.datastore import csvfile, loader, sheets, status
 
 log = logging.getLogger(__name__)
 
 JOB_TIMEOUT = 1800  # seconds
-FORMATS = {"csv", "tsv", "text/csv", "text/tab-separated-values"}
+FORMATS = {
+    "csv",
+    "tsv",
+    "text/csv",
+    "text/tab-separated-values",
+    "xlsx",
+    "ods",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.spreadsheet",
+}
+EXTENSIONS = (".csv", ".tsv", ".xlsx", ".ods")
 MAX_BYTES_KEY = "ckanext.collectivites.datastore.max_bytes"
+MAX_ROWS_KEY = "ckanext.collectivites.datastore.max_spreadsheet_rows"
 QUEUE_KEY = "ckanext.collectivites.datastore.queue"
 
 
@@ -39,12 +50,12 @@ class Failed(Exception):
 
 
 def is_tabular(res: dict[str, Any]) -> bool:
-    """CSV/TSV by declared format, else by the file name."""
+    """CSV/TSV/XLSX/ODS by declared format, else by the file name."""
     fmt = (res.get("format") or "").strip().lower()
     if fmt:
         return fmt in FORMATS
     path = (res.get("url") or "").split("?")[0].lower()
-    return path.endswith((".csv", ".tsv"))
+    return path.endswith(EXTENSIONS)
 
 
 def fingerprint(res: dict[str, Any]) -> str:
@@ -74,6 +85,11 @@ def enqueue(resource_id: str) -> Any:
 
 def max_bytes() -> int:
     return tk.asint(tk.config.get(MAX_BYTES_KEY) or 200 * 1024 * 1024)
+
+
+def max_rows() -> int:
+    """Largest number of data rows read from a spreadsheet."""
+    return tk.asint(tk.config.get(MAX_ROWS_KEY) or 1_000_000)
 
 
 def _human(size: int) -> str:
@@ -139,9 +155,16 @@ def load_resource(res: dict[str, Any], pkg: dict[str, Any]) -> loader.LoadResult
     with tempfile.NamedTemporaryFile(prefix="datastore-", suffix=".csv") as sink:
         path = fetch(res, sink)
         try:
-            return loader.load_csv(
-                path, res["id"], declared_types(res, pkg), _context()
-            )
+            spreadsheet = sheets.kind(path)
+            if spreadsheet is None:
+                return loader.load_csv(
+                    path, res["id"], declared_types(res, pkg), _context()
+                )
+            header, rows = sheets.read(path, spreadsheet, max_rows())
+            return loader.load_rows(
+                header, rows, res["id"], declared_types(res, pkg), _context(),
+                kind=spreadsheet,
+            )  # fmt: skip
         except csvfile.CsvError as exc:
             raise Failed(exc.code, **exc.params) from None
 

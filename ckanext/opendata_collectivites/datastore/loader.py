@@ -97,25 +97,35 @@ def load_rows(
     kind: str = "xlsx",
 ) -> LoadResult:
     """Same as :func:`load_csv` for rows already read as text (spreadsheets:
-    :mod:`.sheets`)."""
+    :mod:`.sheets`). Short rows are padded; values beyond the header get
+    columns of their own (``colonne_<n>``)."""
     timer = _Timer()
-    names = csvfile.field_names(header)
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as tmp:
+        width = len(header)
+        count = 0
+        writer = csv.writer(tmp, lineterminator="\n")
+        for count, row in enumerate(rows, start=1):  # noqa: B007
+            width = max(width, len(row))
+            writer.writerow(row)
+        timer.lap("read")
+        tmp.seek(0)
+        names = csvfile.field_names(header + [""] * (width - len(header)))
 
-    def fill(cursor: Any, stage: Stage) -> int:
-        with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as tmp:
-            writer = csv.writer(tmp, lineterminator="\n")
-            count = 0
-            for count, row in enumerate(rows, start=1):  # noqa: B007
-                writer.writerow(row)
-            tmp.seek(0)
-            timer.lap("read")
-            cursor.copy_expert(stage.copy(), tmp)
+        def fill(cursor: Any, stage: Stage) -> int:
+            with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as out:
+                padded = csv.writer(out, lineterminator="\n")
+                for row in csv.reader(tmp):
+                    padded.writerow(row + [""] * (width - len(row)))
+                out.seek(0)
+                timer.lap("read")
+                cursor.copy_expert(stage.copy(), out)
             timer.lap("copy")
             return count
 
-    return _load(
-        resource_id, names, fill, declared, context, timer, encoding=kind, delimiter=""
-    )
+        return _load(
+            resource_id, names, fill, declared, context, timer,
+            encoding=kind, delimiter="",
+        )  # fmt: skip
 
 
 class _Timer:

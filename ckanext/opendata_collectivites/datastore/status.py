@@ -25,6 +25,22 @@ MESSAGES = {
         "Line %(line)s has %(cells)s values for %(columns)s columns: "
         "the table cannot be loaded."
     ),
+    "bad-spreadsheet": (
+        "The spreadsheet cannot be read: the file is damaged, protected by a "
+        "password or is not an XLSX or ODS file."
+    ),
+    "xls": (
+        "Old Excel files (.xls) are not loaded for the preview: save the file "
+        "as XLSX, ODS or CSV."
+    ),
+    "too-many-rows": (
+        "The spreadsheet has more than %(limit)s rows: it cannot be previewed; "
+        "it can still be downloaded."
+    ),
+    "too-many-columns": (
+        "The spreadsheet has more than %(limit)s columns: it cannot be "
+        "previewed; it can still be downloaded."
+    ),
     "too-large": (
         "The file is too large to be previewed (%(size)s, limit %(limit)s); "
         "it can still be downloaded."
