@@ -1,4 +1,5 @@
 """Shared fixtures: every project test runs with the plugins of test.ini."""
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """The extension loads with the extensions it builds on and speaks French."""
+
 from __future__ import annotations
 
 import ckan.plugins as p

@@ -126,28 +126,35 @@ def cell_text(value: Any, number_format: str = "General") -> str:
 def _xlsx_rows(path: str) -> Iterator[list[str]]:
     import openpyxl
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        for sheet in book.worksheets:
-            # Ignore the declared dimension: rows are read as they are.
-            sheet.reset_dimensions()
-            found = False
-            for cells in sheet.iter_rows():
-                if len(cells) > MAX_COLUMNS and any(
-                    c.value is not None for c in cells[MAX_COLUMNS:]
-                ):
-                    raise CsvError("too-many-columns", limit=MAX_COLUMNS)
-                row = _trimmed(
-                    cell_text(c.value, getattr(c, "number_format", "General"))
-                    for c in cells
-                )
-                if row:
-                    found = True
-                    yield row
-            if found:
-                return
-    finally:
-        book.close()
+    # A file object: openpyxl judges a path by its extension (a downloaded
+    # file has none).
+    with open(path, "rb") as stream:
+        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+        try:
+            yield from _first_sheet_with_data(book)
+        finally:
+            book.close()
+
+
+def _first_sheet_with_data(book: Any) -> Iterator[list[str]]:
+    for sheet in book.worksheets:
+        # Ignore the declared dimension: rows are read as they are.
+        sheet.reset_dimensions()
+        found = False
+        for cells in sheet.iter_rows():
+            if len(cells) > MAX_COLUMNS and any(
+                c.value is not None for c in cells[MAX_COLUMNS:]
+            ):
+                raise CsvError("too-many-columns", limit=MAX_COLUMNS)
+            row = _trimmed(
+                cell_text(c.value, getattr(c, "number_format", "General"))
+                for c in cells
+            )
+            if row:
+                found = True
+                yield row
+        if found:
+            return
 
 
 # ODS --------------------------------------------------------------------

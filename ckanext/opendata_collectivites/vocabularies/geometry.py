@@ -115,4 +115,3 @@ def territory_for_bbox(
         if overlap >= score:
             best, score = key, overlap
     return best
-

@@ -1,4 +1,5 @@
 """Demo data files and the create-or-update helper the steps share."""
+
 from __future__ import annotations
 
 import copy

@@ -1,4 +1,5 @@
 """The département and its member collectivités."""
+
 from __future__ import annotations
 
 from ckanext.opendata_collectivites.demo import data
