@@ -11,7 +11,10 @@ Creates (scripts/initdb.sh) and wipes the databases ``ckan_bench_datastore``
 and ``ckan_bench_datastore_datastore``: never point it at a database you
 care about. ckanext-xloader is not installed by the project (it pins
 requests>=2.34.2, which CKAN 2.11.6 forbids, and fetches URLs without the
-address policy), so its own COPY path is not measured here.
+address policy): when a throwaway virtualenv with CKAN 2.12 and xloader exists
+(``--xloader-venv``, default ``var/xloader-venv``, see
+benchmarks/xloader_path.py), xloader's own COPY path loads the same file into
+the same resource at the end of the run (after the reading measures).
 """
 
 from __future__ import annotations
@@ -115,6 +118,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--db", default="ckan_bench_datastore")
+    parser.add_argument("--xloader-venv", default=str(ROOT / "var" / "xloader-venv"))
     args = parser.parse_args()
 
     _ckan.init_db(INI, args.db)
@@ -244,9 +248,50 @@ def main() -> int:
     print(f"datastore_search, filter on Code INSEE  {_ckan.summary(search)}")
     print(f"resource page (preview)                 {_ckan.summary(page)}")
     print(f"datatables_view data request (search)   {_ckan.summary(ajax)}")
+    xloader = run_xloader(pathlib.Path(args.xloader_venv), args.db, path, res_id)
+    if xloader:
+        seconds = xloader["seconds"]
+        print(f"ckanext-xloader 2.6.0 COPY path (same file, after download): "
+              f"{seconds:6.2f} s  {rows / seconds:9,.0f} rows/s")  # fmt: skip
+        print("  xloader steps: " + ", ".join(
+            f"{k} {v:.2f} s" for k, v in xloader["phases"].items()))  # fmt: skip
     load1, load5, _ = os.getloadavg()
     print(f"({os.cpu_count()} CPUs, load average {load1:.1f} / {load5:.1f} at the end)")
     return 0
+
+
+def run_xloader(venv: pathlib.Path, db: str, path: pathlib.Path, res_id: str) -> dict:
+    """xloader's load of ``path`` into the resource (benchmarks/xloader_path.py
+    in the throwaway virtualenv), or ``{}`` without that virtualenv."""
+    python = venv / "bin" / "python"
+    if not python.exists():
+        print(f"ckanext-xloader: not measured ({python} missing)")
+        return {}
+    datastore = os.environ["CKAN_DATASTORE_WRITE_URL"].rsplit("/", 1)[0]
+    ini = ROOT / "var" / "xloader-bench.ini"
+    ini.write_text(
+        "[app:main]\nuse = egg:ckan\nckan.site_url = http://127.0.0.1\n"
+        f"sqlalchemy.url = postgresql://ckan:ckan@127.0.0.1:5432/{db}\n"
+        f"ckan.datastore.write_url = {datastore}/{db}_datastore\n"
+        f"ckan.datastore.read_url = {os.environ['CKAN_DATASTORE_READ_URL']}\n"
+        f"ckan.redis.url = {os.environ['CKAN_REDIS_URL']}\n"
+        "ckan.plugins = datastore\nckan.datastore.default_fts_lang = french\n"
+        "ckan.search.automatic_indexing = false\n"
+        "solr_url = http://127.0.0.1:8983/solr/ckan\n"  # never contacted
+        f"ckan.storage_path = {ROOT / 'var' / 'storage-xloader'}\n"
+        "SECRET_KEY = bench\napi_token.jwt.encode.secret = string:bench\n"
+        "api_token.jwt.decode.secret = string:bench\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [str(python), str(ROOT / "benchmarks" / "xloader_path.py"), str(ini),
+         str(path), res_id],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode:
+        print("ckanext-xloader: failed\n" + done.stderr[-2000:])
+        return {}
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":
