@@ -1,5 +1,4 @@
 """Shared fixtures: every project test runs with the plugins of test.ini."""
-
 from __future__ import annotations
 
 import threading

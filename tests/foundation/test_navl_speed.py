@@ -48,9 +48,9 @@ def _ckan_tests_use_ours(monkeypatch):
     monkeypatch.setattr(ckan_navl, "_validate", navl_speed._validate)
 
 
-TestCkanValidate = ckan_navl.TestValidate
-TestCkanDictizationError = ckan_navl.TestDictizationError
-TestCkanDictization = ckan_navl.TestDictization
+TestCkanValidate = (ckan_navl.TestValidate)
+TestCkanDictizationError = (ckan_navl.TestDictizationError)
+TestCkanDictization = (ckan_navl.TestDictization)
 
 
 # -- random schemas and data: same converted data, errors, calls, exceptions ----

@@ -1,5 +1,4 @@
 """The extension loads with the extensions it builds on and speaks French."""
-
 from __future__ import annotations
 
 import ckan.plugins as p

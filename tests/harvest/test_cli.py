@@ -1,5 +1,4 @@
 """``ckan collectivites harvest run <source>``."""
-
 from __future__ import annotations
 
 import datetime
@@ -21,8 +20,7 @@ def test_cli_runs_one_source_with_a_summary(cli, server, commune, source):
     assert result.exit_code == 0, result.output
     assert "3 objet(s) à importer" in result.output
     assert "Bilan : 3 ajoutés, 0 mis à jour, 0 inchangés, 0 retirés, 0 en erreur" in (
-        result.output
-    )
+        result.output)
     assert len(datasets_of(org)) == 3
     again = cli.invoke(ckan, ["collectivites", "harvest", "run", src["name"]])
     assert "0 ajoutés, 0 mis à jour, 3 inchangés" in again.output
@@ -81,7 +79,7 @@ def gather_queue():
 def test_cli_refuses_in_french_when_reharvest_queued_a_job(
     app, cli, server, commune, source, gather_queue
 ):
-    """ "Reharvest" in the interface queues a Running job for the consumers."""
+    """"Reharvest" in the interface queues a Running job for the consumers."""
     redis, key = gather_queue
     org = commune("ville-de-rennes")
     src = source(server.mount("dinan", P.scdl("dinan")) + "/catalogue.csv", org)

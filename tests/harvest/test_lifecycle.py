@@ -60,12 +60,8 @@ def test_local_edit_is_kept_until_newer_remote_data(server, commune, source):
     src = source(server.mount("rennes", catalogue), org)
     harvest(src)
     vote = by_title(datasets_of(org))["Bureaux de vote de Rennes"]
-    action(
-        "package_patch",
-        id=vote["id"],
-        title="Bureaux de vote (corrigé)",
-        hvd_category=["c_ac64a52d"],
-    )
+    action("package_patch", id=vote["id"], title="Bureaux de vote (corrigé)",
+           hvd_category=["c_ac64a52d"])
     harvest(src)  # no remote change: the local edit stays
     assert action("package_show", id=vote["id"])["title"] == "Bureaux de vote (corrigé)"
     catalogue.datasets[0]["metas"]["default"]["modified"] = "2025-01-01T00:00:00+00:00"

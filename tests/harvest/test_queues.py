@@ -1,6 +1,5 @@
 """The harvester under ckanext-harvest's own machinery: Redis gather/fetch
 queues with their consumer callbacks, and ``ckan harvester run-test``."""
-
 from __future__ import annotations
 
 from ckan.cli.cli import ckan
@@ -48,6 +47,4 @@ def test_ckan_harvester_run_test(cli, server, commune, source):
     assert result.exit_code == 0, result.output
     assert sorted(d["title"] for d in datasets_of(org)) == [
         "Délibérations du conseil municipal de Saint-Malo",
-        "Fréquentation des plages",
-        "Horaires des marées",
-    ]
+        "Fréquentation des plages", "Horaires des marées"]

@@ -1,5 +1,4 @@
 """The harvest source page says which platform was detected behind the URL."""
-
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk

@@ -40,7 +40,7 @@ def test_valid_siret_is_stored_compact_and_shown(api, app):
     _paris(api, siret=f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}")
     assert api("organization_show", id="ville-de-paris")["result"]["siret"] == siret
     page = app.get("/organization/about/ville-de-paris").body
-    assert f'<dd class="col-sm-8">{siret}</dd>' in page
+    assert f"<dd class=\"col-sm-8\">{siret}</dd>" in page
 
 
 @pytest.mark.parametrize(

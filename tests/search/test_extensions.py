@@ -24,9 +24,8 @@ def test_dcat_catalog_modified_since_and_q(app):
     assert new["name"] in body and old["name"] not in body
     body = app.get("/catalog.ttl", query_string={"q": "ancien"}).body
     assert old["name"] in body and new["name"] not in body
-    response = app.get(
-        "/catalog.ttl", query_string={"modified_since": "pas une date"}, status=None
-    )
+    response = app.get("/catalog.ttl", query_string={"modified_since": "pas une date"},
+                       status=None)
     assert response.status_code in (400, 409)
     tomorrow = (dt.datetime.utcnow() + dt.timedelta(days=1)).isoformat()
     body = app.get("/catalog.ttl", query_string={"modified_since": tomorrow}).body

@@ -4,7 +4,6 @@ Each module of ``demo.steps`` exposes ``ORDER`` (int) and ``load(ctx)``; the
 steps run in ``ORDER``. A step reads its data from ``demo/data/`` and calls
 CKAN actions only, so the demo exercises the same paths as real users.
 """
-
 from __future__ import annotations
 
 import importlib

@@ -1,5 +1,4 @@
 """``ckan collectivites harvest run <source>``: progress bar and summary."""
-
 from __future__ import annotations
 
 import datetime
@@ -51,9 +50,8 @@ def run(source: str) -> int:
 
     def on_start(total: int) -> None:
         click.echo(f"{total} objet(s) à importer")
-        bar["bar"] = click.progressbar(
-            length=total, label="Import", show_pos=True, show_eta=True
-        )
+        bar["bar"] = click.progressbar(length=total, label="Import",
+                                       show_pos=True, show_eta=True)
         bar["bar"].__enter__()
 
     def on_object(status: str) -> None:
@@ -79,12 +77,8 @@ def run(source: str) -> int:
             bar["bar"].__exit__(None, None, None)
     for message in summary.gather_errors:
         click.secho(f"Erreur : {message}", fg="red", err=True)
-    click.echo(
-        "Bilan : "
-        + ", ".join(
-            f"{summary.counts.get(key, 0)} {label}" for key, label in LABELS.items()
-        )
-    )
+    click.echo("Bilan : " + ", ".join(
+        f"{summary.counts.get(key, 0)} {label}" for key, label in LABELS.items()))
     for message in summary.object_errors[:20]:
         click.echo(f"  - {message}")
     if len(summary.object_errors) > 20:

@@ -110,7 +110,9 @@ def add_url_param(next_helper: Callable[..., str], *args: Any, **kwargs: Any) ->
 
 
 @tk.chained_helper
-def remove_url_param(next_helper: Callable[..., str], *args: Any, **kwargs: Any) -> str:
+def remove_url_param(
+    next_helper: Callable[..., str], *args: Any, **kwargs: Any
+) -> str:
     return _listing_link(next_helper, args, kwargs, plain=3)
 
 

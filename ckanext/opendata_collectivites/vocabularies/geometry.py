@@ -115,3 +115,4 @@ def territory_for_bbox(
         if overlap >= score:
             best, score = key, overlap
     return best
+

@@ -1,5 +1,4 @@
 """Demo data files and the create-or-update helper the steps share."""
-
 from __future__ import annotations
 
 import copy

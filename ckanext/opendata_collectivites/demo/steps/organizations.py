@@ -1,5 +1,4 @@
 """The département and its member collectivités."""
-
 from __future__ import annotations
 
 from ckanext.opendata_collectivites.demo import data

@@ -13,6 +13,7 @@ branch_labels = None
 depends_on = None
 
 
+
 def _hash(expr: str) -> str:
     """search/terms.py's 64-bit hash in SQL (term and partition ids)."""
     return f"('x' || substr(md5({expr}), 1, 16))::bit(64)::bigint"
