@@ -1,5 +1,4 @@
 """Every message the harvester can show has a French translation."""
-
 from __future__ import annotations
 
 import ast
@@ -20,11 +19,8 @@ def msgids() -> set[str]:
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-            args = [
-                a
-                for a in node.args
-                if isinstance(a, ast.Constant) and isinstance(a.value, str)
-            ]
+            args = [a for a in node.args if isinstance(a, ast.Constant)
+                    and isinstance(a.value, str)]
             if name in CALLS and node.args and node.args[0] in args:
                 found.add(node.args[0].value)
             if name == "RecordError" and len(node.args) > 1 and node.args[1] in args:
