@@ -272,17 +272,19 @@ PARALLEL_MIN_ROWS = 20_000
 
 def _insert(engine: Any, stage: Stage, count: int, timer: _Timer) -> None:
     """Move the staged rows into the DataStore table, converted, with their
-    full-text vector.
+    full-text vector, then build its indexes (the ``_full_text`` GiST
+    index…), dropped first: built once at the end rather than updated row by
+    row by the parallel connections, which contend for its pages.
 
-    The rows are split by row number between one connection per core: the
-    full-text vector and its GiST index (kept, and updated row by row: as
-    fast as building it at the end on one core, and shared between the
-    cores here) are most of the work. ``_id`` is the row number in the file,
-    whatever the order the parts end in. A part that fails leaves the table
-    empty."""
+    The rows are split by row number between one connection per core (the
+    full-text vector is most of the work). ``_id`` is the row number in the
+    file, whatever the order the parts end in. A part that fails leaves the
+    table empty (with its indexes)."""
     import sqlalchemy as sa
 
     table = _ident(stage.resource_id)
+    with engine.begin() as conn:
+        indexes = _drop_indexes(conn, stage.resource_id)
     names = ", ".join(_ident(c.name) for c in stage.columns)
     selects = ", ".join(c.select() for c in stage.columns)
     full_text = types.full_text(stage.columns)
@@ -302,6 +304,10 @@ def _insert(engine: Any, stage: Stage, count: int, timer: _Timer) -> None:
             conn.execute(sa.text("SET LOCAL synchronous_commit = off"))
             conn.execute(sa.text(insert), {"first": bounds[0], "last": bounds[1]})
 
+    def build(conn: Any) -> None:
+        for definition in indexes:
+            conn.execute(sa.text(definition.replace(":", "\\:")))
+
     try:
         if len(ranges) == 1:
             run(ranges[0])
@@ -309,17 +315,39 @@ def _insert(engine: Any, stage: Stage, count: int, timer: _Timer) -> None:
             with ThreadPoolExecutor(len(ranges)) as pool:
                 for future in [pool.submit(run, bounds) for bounds in ranges]:
                     future.result()
+        timer.lap("insert")
         with engine.begin() as conn:
+            conn.execute(sa.text("SET LOCAL synchronous_commit = off"))
             # Later datastore_upsert calls number their rows after the file's.
             conn.execute(
                 sa.text("SELECT setval(pg_get_serial_sequence(:t, '_id'), :n, :used)"),
                 {"t": _quote(stage.resource_id), "n": max(count, 1), "used": count > 0},
             )
+            build(conn)
+        timer.lap("indexes")
     except Exception:
         with engine.begin() as conn:
             conn.execute(sa.text(f"TRUNCATE {table}"))
+            build(conn)
         raise
-    timer.lap("insert")
+
+
+def _drop_indexes(conn: Any, table: str) -> list[str]:
+    """Drop the table's secondary indexes; return their definitions (as
+    PostgreSQL prints them) to build them again after the load."""
+    import sqlalchemy as sa
+
+    found = conn.execute(
+        sa.text(
+            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid "
+            "WHERE x.indrelid = CAST(:t AS regclass) AND NOT x.indisprimary"
+        ),
+        {"t": _quote(table)},
+    ).all()
+    for name, _ in found:
+        conn.execute(sa.text(f"DROP INDEX {_ident(name)}"))
+    return [definition for _, definition in found]
 
 
 def _recreate(
