@@ -5,6 +5,7 @@ dates typed, failures in French on the resource page."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -369,3 +370,29 @@ def test_uploaded_file(
     assert (
         search(res["id"], filters={"Code INSEE": "2B033"}, limit=0)["total"] == bastia
     )
+
+
+def test_staged_rows_are_never_readable_by_the_read_only_role(dataset, serve):
+    """While a file is staged, the read-only role of datastore_search_sql
+    cannot read the staging table (a private dataset's rows)."""
+    from ckanext.opendata_collectivites.datastore import jobs, loader
+
+    res_id = load(dataset, serve("prive.csv", b"code;nom\n01004;Amb\n"), "prive")
+    seen: dict[str, object] = {}
+
+    def fill(cursor, stage) -> int:
+        cursor.execute(
+            "SELECT has_table_privilege('datastore_ro', %s, 'SELECT'), "
+            "has_table_privilege('datastore_rw', %s, 'SELECT')",
+            (stage.table, stage.table),
+        )
+        seen["ro"], seen["rw"] = cursor.fetchone()
+        cursor.copy_expert(stage.copy(), io.StringIO("01004,Ambérieu\n"))
+        return 1
+
+    result = loader._load(
+        res_id, ["code", "nom"], fill, {}, jobs._context(), loader._Timer(), "", ";"
+    )
+    assert seen == {"ro": False, "rw": True}
+    assert result.rows == 1
+    assert search(res_id)["records"][0]["code"] == "01004"
