@@ -2,12 +2,13 @@
 resource.
 
 The file is copied with ``COPY`` as it is when PostgreSQL reads it exactly as
-:mod:`.csvfile` would, else rewritten as UTF-8 CSV first, into a temporary
-staging table of text columns, typed in PostgreSQL
-(:mod:`.types`), then moved into the table that ``datastore_create`` made,
-with one ``INSERT … SELECT``. Nothing of the file is ever formatted into SQL:
-the staging columns are ``c0…cN`` and the field names are quoted identifiers
-built by :mod:`.csvfile` (no double quote in them).
+:mod:`.csvfile` would, else rewritten as UTF-8 CSV first, into an unlogged
+staging table of text columns (:class:`Stage`), typed in PostgreSQL
+(:mod:`.types`), then moved into the table that ``datastore_create`` made by
+``INSERT … SELECT`` from one connection per core (:func:`_insert`). Nothing
+of the file is ever formatted into SQL: the staging columns are ``c0…cN``
+and the field names are quoted identifiers built by :mod:`.csvfile` (no
+double quote in them).
 """
 
 from __future__ import annotations
