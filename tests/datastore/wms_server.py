@@ -1,5 +1,5 @@
 """A local WMS service for the map view's tests: a recorded GetCapabilities
-document (tests/fixtures/dataviz) and a transparent PNG for every GetMap,
+document (tests/fixtures/dataviz) and a 1×1 PNG for every GetMap,
 with the requests it received (proof a request was, or was not, made)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-# A 1×1 transparent PNG.
+# A 1×1 PNG (one coloured pixel, stretched over each tile).
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 )
