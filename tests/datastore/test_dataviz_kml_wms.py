@@ -230,3 +230,39 @@ def test_hostile_capabilities_are_refused():
         wms.parse(XXE.replace(b"kml", b"WMS_Capabilities"))
     with pytest.raises(wms.WmsError, match="invalid"):
         wms.parse(SAMPLES)
+
+
+def test_private_addresses_never_asked(app, dataset):
+    """127.0.0.2 is a loopback address not in test.ini's allow-list: neither
+    the KML file nor the WMS capabilities are asked for, and the page says
+    so in French."""
+    from tests.harvest.servers import RecordingServer
+
+    private = RecordingServer("127.0.0.2")
+    try:
+        private.files["/parcs.kml"] = ("application/vnd.google-earth.kml+xml", SAMPLES)
+        private.files["/wms?SERVICE=WMS&REQUEST=GetCapabilities"] = (
+            "text/xml",
+            CAPABILITIES,
+        )
+        pkg = dataset(
+            "adresses-privees",
+            [
+                {"name": "Parcs", "url": private.url("/parcs.kml"), "format": "KML"},
+                {"name": "Carte", "url": private.url("/wms?service=WMS"),
+                 "format": "WMS"},
+            ],
+        )  # fmt: skip
+        kml_res, wms_res = (r["id"] for r in pkg["resources"])
+        assert views_of(kml_res) == views_of(wms_res) == ["collectivites_map"]
+        alert = soup_of(app, pkg, kml_res).select_one(".alert-warning").get_text()
+        assert alert == "Le fichier n'a pas pu être récupéré pour afficher la carte."
+        soup = soup_of(app, pkg, wms_res)
+        assert soup.select_one(".alert-warning").get_text() == (
+            "La description du service de carte (GetCapabilities) n'a pas pu "
+            "être récupérée."
+        )
+        assert not soup.select("[data-wms]")
+        assert private.requests == []
+    finally:
+        private.stop()
