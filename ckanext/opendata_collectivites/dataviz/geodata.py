@@ -19,7 +19,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_collectivites.dataviz import columns
+from ckanext.opendata_collectivites.dataviz import columns, kml
 
 MAX_FEATURES_KEY = "ckanext.collectivites.views.max_features"
 MAX_BYTES_KEY = "ckanext.collectivites.views.geojson_max_bytes"
@@ -29,7 +29,8 @@ PAIR = re.compile(r"^\s*\[?\s*(-?\d+(?:\.\d+)?)\s*[,; ]\s*(-?\d+(?:\.\d+)?)\s*\]
 
 
 class MapError(Exception):
-    """``code``: ``too-large``, ``fetch-failed``, ``invalid``, ``no-file``."""
+    """``code``: ``too-large``, ``fetch-failed``, ``invalid``, ``no-file``,
+    ``invalid-kml``, ``refused-xml``."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -246,28 +247,51 @@ def _fetch(url: str, cap: int) -> bytes:
         raise MapError("too-large" if too_large else "fetch-failed") from None
 
 
-def from_geojson(res: dict[str, Any]) -> MapData:
-    """Raises :class:`MapError`; remote files are kept 5 minutes in memory."""
+def is_map_file(res: dict[str, Any]) -> bool:
+    """A GeoJSON, KML or KMZ file."""
+    return is_geojson(res) or kml.kind(res) is not None
+
+
+def _parse(res: dict[str, Any], body: bytes, limit: int, cap: int) -> MapData:
+    found = kml.kind(res)
+    if found is None:
+        try:
+            document = json.loads(body.decode("utf-8-sig"))
+        except (ValueError, UnicodeDecodeError):
+            raise MapError("invalid") from None
+        return from_feature_collection(document, limit)
+    try:
+        if found == "kmz" or body[:4] == b"PK\x03\x04":
+            body = kml.unzip(body, cap)
+        features, _ = kml.parse(body)
+    except kml.KmlError as exc:
+        raise MapError(exc.code) from None
+    return MapData(features[:limit], len(features))
+
+
+def from_file(res: dict[str, Any]) -> MapData:
+    """A GeoJSON, KML or KMZ file's features. Raises :class:`MapError`;
+    remote files are kept 5 minutes in memory."""
     limit, cap = max_features(), max_bytes()
     upload = res.get("url_type") == "upload"
     url = res.get("url") or ""
     if not upload and not url.startswith(("http://", "https://")):
         raise MapError("no-file")
-    key = json.dumps([res.get("id"), url, res.get("last_modified"), res.get("hash")])
+    key = json.dumps([res.get("id"), url, res.get("last_modified"), res.get("hash"),
+                      res.get("format")])  # fmt: skip
     if not upload:
         with _lock:
             cached = _cache.get(key)
         if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
             return cached[1]
     body = _read_upload(res, cap) if upload else _fetch(url, cap)
-    try:
-        document = json.loads(body.decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError):
-        raise MapError("invalid") from None
-    data = from_feature_collection(document, limit)
+    data = _parse(res, body, limit, cap)
     if not upload:
         with _lock:
             if len(_cache) > 64:
                 _cache.clear()
             _cache[key] = (time.monotonic(), data)
     return data
+
+
+from_geojson = from_file

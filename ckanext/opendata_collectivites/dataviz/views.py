@@ -1,5 +1,6 @@
 """The two resource views (``IResourceView`` logic; ``plugin.py`` wires it):
-``collectivites_map`` for GeoJSON files and tables with positions,
+``collectivites_map`` for GeoJSON, KML and KMZ files, WMS services and
+tables with positions,
 ``collectivites_chart`` for DataStore tables with a category and a measure.
 
 Both are drawn in the resource page itself (not in an iframe) with their
@@ -13,7 +14,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_collectivites.dataviz import chart, columns, geodata
+from ckanext.opendata_collectivites.dataviz import chart, columns, geodata, wms
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def map_info() -> dict[str, Any]:
 
 def map_can_view(data_dict: dict[str, Any]) -> bool:
     res = data_dict["resource"]
-    if geodata.is_geojson(res):
+    if geodata.is_map_file(res) or wms.is_wms(res):
         return True
     if not res.get("datastore_active"):
         return False
@@ -90,16 +91,58 @@ MAP_ERRORS = {
     "fetch-failed": "The file could not be fetched to draw the map.",
     "invalid": "The file is not valid GeoJSON.",
     "no-file": "The resource has no file to draw on a map.",
+    "invalid-kml": "The file is not valid KML (or KMZ).",
+    "refused-xml": "The file was refused: it declares a DTD or XML entities, "
+    "which are not allowed.",
 }
+WMS_ERRORS = {
+    "fetch-failed": "The description of the map service (GetCapabilities) "
+    "could not be fetched.",
+    "too-large": "The description of the map service (GetCapabilities) is too large.",
+    "invalid": "The description of the map service (GetCapabilities) is not valid.",
+    "refused-xml": "The description of the map service (GetCapabilities) was "
+    "refused: it declares a DTD or XML entities.",
+}
+
+
+def _wms_variables(res: dict[str, Any]) -> dict[str, Any]:
+    found = wms.wms_map(res)
+    error = None
+    if not found.layers:
+        error = (
+            tk._(WMS_ERRORS[found.error])
+            if found.error
+            else tk._("The map service names no layer to show.")
+        )
+    return {
+        "map_wms": found,
+        "map_wms_warning": tk._(WMS_ERRORS[found.error]) if found.error else None,
+        "map_data": {"type": "FeatureCollection", "features": []},
+        "map_features": [],
+        "map_total": 0,
+        "map_error": error,
+    }
 
 
 def map_variables(data_dict: dict[str, Any]) -> dict[str, Any]:
     res = data_dict["resource"]
     error = None
     data = geodata.MapData()
+    tiles = {
+        "tiles_url": tk.config.get(TILES_URL_KEY) or "",
+        "tiles_attribution": tk.config.get(TILES_ATTRIBUTION_KEY) or "",
+        "map_wms": None,
+    }
+    if wms.is_wms(res) and not geodata.is_map_file(res):
+        try:
+            return {**tiles, **_wms_variables(res)}
+        except Exception:  # noqa: BLE001 - a view never breaks the resource page
+            log.exception("WMS map of resource %s", res.get("id"))
+            return {**tiles, "map_error": tk._("The map could not be drawn."),
+                    "map_features": [], "map_total": 0}  # fmt: skip
     try:
-        if geodata.is_geojson(res):
-            data = geodata.from_geojson(res)
+        if geodata.is_map_file(res):
+            data = geodata.from_file(res)
         elif res.get("datastore_active"):
             data = geodata.from_table(res["id"], _reader())
     except geodata.MapError as exc:
@@ -116,8 +159,7 @@ def map_variables(data_dict: dict[str, Any]) -> dict[str, Any]:
         "map_features": data.features,
         "map_total": data.total,
         "map_error": error,
-        "tiles_url": tk.config.get(TILES_URL_KEY) or "",
-        "tiles_attribution": tk.config.get(TILES_ATTRIBUTION_KEY) or "",
+        **tiles,
     }
 
 
