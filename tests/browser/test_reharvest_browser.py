@@ -28,6 +28,8 @@ from ckanext.opendata_collectivites.demo.steps import organizations
 from ckanext.opendata_collectivites.harvest import payload_server as ps
 from ckanext.opendata_collectivites.harvest.run import run_source
 from tests.browser.conftest import ARTIFACTS, screenshot
+from tests.browser.test_site_browser import RULES
+from tests.views.language import UserContent, other_language
 
 MOUNT = "saint-sulpice-scdl"
 DEADLINE = 60  # seconds from the click to the report
@@ -124,6 +126,10 @@ def test_reharvest_from_the_source_page_finishes_with_its_report(
     page.wait_for_load_state()
     clicked = time.monotonic()
     assert "Le moissonnage va commencer" in page.content()
+    waiting = page.locator("a.disabled", has_text="Moissonner de nouveau")
+    assert (
+        waiting.get_attribute("title") == "Un moissonnage de cette source attend déjà"
+    )
     (_first, job) = _jobs(source["id"])
 
     while job.status != "Finished" and time.monotonic() - clicked < DEADLINE:
@@ -138,5 +144,10 @@ def test_reharvest_from_the_source_page_finishes_with_its_report(
     page.goto(f"{live_server}/harvest/{source['name']}/job/last")
     report = page.locator("#content").inner_text()
     assert "inchangés" in report and "Terminé" in report, report
+    assert other_language(page.content(), UserContent([source["title"]])) == []
     screenshot(page, "site-moissonnage-rapport")
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page, options=RULES).response["violations"]
+    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == []
     print(f"reharvest: job finished and report shown {elapsed:.1f} s after the click")
