@@ -176,12 +176,26 @@ class HarvestPlugin(CollectivitesHarvester):
     p.implements(IHarvester)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IActions)
+    p.implements(p.IFacets, inherit=True)
 
     # ITemplateHelpers
     def get_helpers(self) -> dict[str, Any]:
         from ckanext.opendata_collectivites.harvest import helpers
 
         return helpers.get_helpers()
+
+    # IFacets (after ckanext-harvest's, whose titles are not translated)
+    def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
+        from ckanext.opendata_collectivites.harvest import helpers
+
+        return helpers.source_facets(facets_dict, package_type)
+
+    def organization_facets(
+        self, facets_dict: Any, organization_type: str, package_type: str
+    ) -> Any:
+        from ckanext.opendata_collectivites.harvest import helpers
+
+        return helpers.source_facets(facets_dict, package_type)
 
     # IActions
     def get_actions(self) -> dict[str, Any]:

@@ -223,6 +223,8 @@ def test_actions_are_public_through_the_api(catalogue, app):
         "label": "Environnement",
         "label_en": "Environment",
         "description": themes[0]["description"],
+        "description_en": "Air and water quality, waste, biodiversity, natural areas "
+        "and climate.",
         "icon": "leaf-line",
         "eu_themes": ["ENVI"],
         "count": 3,

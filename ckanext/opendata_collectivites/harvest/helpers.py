@@ -16,3 +16,17 @@ def harvest_detection(source_id: str) -> dict[str, Any] | None:
 
 def get_helpers() -> dict[str, Callable[..., Any]]:
     return {"collectivites_harvest_detection": harvest_detection}
+
+
+def source_facets(facets: dict[str, Any], package_type: str) -> dict[str, Any]:
+    """Facet titles of the harvest source listing in the page's language
+    (ckanext-harvest names them in English)."""
+    import ckan.plugins.toolkit as tk
+
+    if package_type != "harvest":
+        return facets
+    titles = {"frequency": tk._("Frequency"), "source_type": tk._("Type")}
+    for key in list(facets):
+        if key in titles:
+            facets[key] = titles[key]
+    return facets

@@ -112,6 +112,7 @@ def theme_rows(
             "label": t.label,
             "label_en": t.label_en,
             "description": t.description,
+            "description_en": t.description_en,
             "icon": t.icon,
             "eu_themes": list(t.eu_themes),
             "count": counts.get(t.slug, 0),

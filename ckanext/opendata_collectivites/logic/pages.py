@@ -114,7 +114,7 @@ def theme_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     :param include_empty: list themes without public datasets (last);
         default: the opposite of ``ckanext.collectivites.themes.hide_empty``
     :type include_empty: bool
-    :rtype: list of dicts (slug, label, label_en, description, icon,
+    :rtype: list of dicts (slug, label, label_en, description, description_en, icon,
         eu_themes, count)
     """
     tk.check_access("collectivites_theme_list", context, data_dict)

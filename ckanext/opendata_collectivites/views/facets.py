@@ -28,12 +28,18 @@ def dataset_facets(
 
 
 def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
-    """Show theme labels and territory names instead of their ids."""
+    """Show theme labels (in the page's language) and territory names
+    instead of their ids."""
+    from ckanext.opendata_collectivites.views.helpers import licence_title, theme_text
+
     facets = search_results.get("search_facets") or {}
     for item in facets.get(THEMES, {}).get("items", []):
         theme = voc.portal_theme(item["name"])
         if theme:
-            item["display_name"] = theme.label
+            item["display_name"] = theme_text(theme)
+    for item in facets.get("license_id", {}).get("items", []):
+        if voc.licence(item["name"]):
+            item["display_name"] = licence_title({"license_id": item["name"]})
     for item in facets.get(TERRITORIES, {}).get("items", []):
         try:
             territory = voc.territory(item["name"])

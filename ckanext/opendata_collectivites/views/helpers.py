@@ -56,12 +56,20 @@ def theme_label(slug: str) -> str:
     return theme_text(theme) if theme else slug
 
 
-def theme_text(theme: Any) -> str:
-    """A theme's label in the page's language (``label_en`` in English)."""
+def theme_text(theme: Any, field: str = "label") -> str:
+    """A theme's label (or ``field="description"``) in the page's language
+    (``label_en``, ``description_en`` in English)."""
     get = theme.get if isinstance(theme, dict) else lambda k: getattr(theme, k, "")
-    if tk.h.lang() == "en" and get("label_en"):
-        return get("label_en")
-    return get("label")
+    if _english() and get(f"{field}_en"):
+        return get(f"{field}_en")
+    return get(field)
+
+
+def _english() -> bool:
+    try:
+        return tk.h.lang() == "en"
+    except RuntimeError:  # outside a request (CLI, jobs): French
+        return False
 
 
 def theme_feeds(slug: str) -> list[dict[str, str]]:
@@ -125,6 +133,8 @@ def get_helpers() -> dict[str, Any]:
         "collectivites_search_theme": search_theme,
         "collectivites_theme_label": theme_label,
         "collectivites_theme_text": theme_text,
+        "collectivites_licence_title": licence_title,
+        "collectivites_filter_title": filter_title,
         "collectivites_theme_feeds": theme_feeds,
         "collectivites_keyword_url": keyword_search_url,
         "collectivites_icon": icons.icon,
@@ -133,3 +143,18 @@ def get_helpers() -> dict[str, Any]:
         **memo.get_helpers(),
         **identity.get_helpers(),
     }
+
+
+def licence_title(pkg_dict: dict[str, Any]) -> str:
+    """The dataset's licence title in the page's language (the vocabulary's
+    ``title_en`` in English); CKAN stores the French title in the index."""
+    lic = voc.licence(pkg_dict.get("license_id") or "")
+    if lic is None:
+        return pkg_dict.get("license_title") or pkg_dict.get("license_id") or ""
+    return lic.title_en if _english() else lic.title
+
+
+def filter_title(field: str) -> str:
+    """Title of a search filter that is not a facet of the listing."""
+    titles = {"vocab_territories_all": tk._("Territories")}
+    return titles.get(field, field)

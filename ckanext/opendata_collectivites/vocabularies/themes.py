@@ -27,6 +27,7 @@ class PortalTheme:
     eu_themes: tuple[str, ...]
     synonyms: tuple[str, ...] = ()
     icon_set: str = "remixicon"
+    description_en: str = ""
 
     @property
     def icon_class(self) -> str:
@@ -66,6 +67,7 @@ def _load(path: str) -> tuple[tuple[PortalTheme, ...], dict[str, PortalTheme]]:
             eu_themes=tuple(t.get("eu_themes") or ()),
             synonyms=tuple(str(s) for s in t.get("synonyms") or ()),
             icon_set=icon_set,
+            description_en=t.get("description_en") or "",
         )
         for t in raw["themes"]
     )
