@@ -4,6 +4,9 @@ and their GeoJSON), the prénoms of Rennes as a chart, in Chromium."""
 
 from __future__ import annotations
 
+import csv
+import pathlib
+
 import pytest
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
@@ -15,6 +18,9 @@ from tests.validation.test_report_browser import _violations
 
 from .conftest import run_jobs
 from .test_dataviz import EQUIPEMENTS
+from .test_preview_browser import wait_rows
+
+DEMO_FILES = pathlib.Path(datasets.__file__).resolve().parents[1] / "data" / "files"
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +35,9 @@ def views(pkg_name: str) -> dict[str, list[dict]]:
     }
 
 
-def test_demo_map_and_chart(queue, live_server, page):
+def test_demo_map_and_chart(queue, live_server, page, ckan_config, monkeypatch):
+    # The table view's iframe and its data requests use the site URL.
+    monkeypatch.setitem(ckan_config, "ckan.site_url", live_server)
     demo = DemoContext(admin=factories.Sysadmin()["name"])
     organizations.load(demo)
     datasets.load(demo)
@@ -80,4 +88,35 @@ def test_demo_map_and_chart(queue, live_server, page):
     page.locator(".collectivites-dataviz").screenshot(
         path=str(ARTIFACTS / "dataviz-demo-graphique-vue.png")
     )
+    assert _violations(page) == []
+
+    # The délibérations table: first rows, a filter and a sort, on the demo's file.
+    with (DEMO_FILES / "deliberations-2020-2025.csv").open(encoding="utf-8") as f:
+        deliberations = list(csv.DictReader(f))
+    pkg = call_action(
+        "package_show", {"ignore_auth": True}, id="deliberations-conseil-departemental"
+    )
+    res = next(r for r in pkg["resources"] if r["format"] == "CSV")
+    page.goto(f"{live_server}/dataset/{pkg['name']}/resource/{res['id']}")
+    frame = page.frame_locator("iframe").first
+    frame.locator("table tbody tr").first.wait_for(timeout=20000)
+    assert (
+        deliberations[0]["DELIB_ID"]
+        in frame.locator("table tbody tr").first.inner_text()
+    )
+    wanted = deliberations[1]["DELIB_ID"]
+    search = frame.locator("#dtprv_filter input")
+    search.fill(wanted)
+    search.press("Enter")
+    rows = wait_rows(page, frame, lambda rows: all(wanted in r for r in rows))
+    assert len(rows) == sum(1 for d in deliberations if wanted in " ".join(d.values()))
+    search.fill("")
+    search.press("Enter")
+    wait_rows(page, frame, lambda rows: len(rows) > 1)
+    header = frame.locator("thead th", has_text="DELIB_ID").first
+    header.click()
+    header.click()
+    last = max(d["DELIB_ID"] for d in deliberations)
+    rows = wait_rows(page, frame, lambda rows: last in rows[0])
+    screenshot(page, "datastore-demo-deliberations")
     assert _violations(page) == []

@@ -11,6 +11,7 @@ users stay in their language and are skipped.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import pathlib
@@ -42,6 +43,7 @@ SKIP = re.compile(
     r"|/(?:follow|unfollow)/"
 )
 HARVEST_MOUNT = "saint-sulpice-scdl"
+DEMO_FILES = pathlib.Path(datasets.__file__).resolve().parents[1] / "data" / "files"
 VOCABULARIES = (
     pathlib.Path(__file__).resolve().parents[2]
     / "ckanext/opendata_collectivites/vocabularies/data"
@@ -103,8 +105,22 @@ def _user_strings() -> Iterator[str]:
     # the SCDL socle's dataset names (a French standard, no English names)
     socle = yaml.safe_load((OBLIGATIONS / "socle.yaml").read_text("utf-8"))
     yield from (row["label"] for row in _rows(socle))
+    # the published files' contents (the map and chart views show their rows)
+    yield from _file_strings()
     # the deployer's settings: the portal's name and description
     yield from (config.get("ckan.site_title"), config.get("ckan.site_description"))
+
+
+def _file_strings() -> Iterator[str]:
+    """The text cells of the demo's files (CSV columns, GeoJSON properties)."""
+    for path in sorted(DEMO_FILES.iterdir()):
+        if path.suffix == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as f:
+                for row in csv.reader(f, delimiter=";" if ";" in f.readline() else ","):
+                    yield from row
+        elif path.suffix == ".geojson":
+            for feature in json.loads(path.read_text("utf-8"))["features"]:
+                yield from (str(v) for v in (feature.get("properties") or {}).values())
 
 
 def _rows(node: Any) -> Iterator[dict[str, Any]]:
