@@ -314,3 +314,37 @@ def test_interrupted_export_stays_valid_json(app):
         document = json.loads("".join(geojson.stream(items())))
     assert len(document["features"]) == 1
     assert document["error"] == "L'export a été interrompu : ce fichier est incomplet."
+
+
+def test_geometry_column_and_projected_xy(app, dataset, serve, queue):
+    """A ``geo_point_2d`` column ("lat, lon", Opendatasoft) is exported; x/y
+    in Lambert 93 (metres, not degrees) have no GeoJSON export."""
+    points = serve(
+        "points.csv",
+        b"nom;geo_point_2d\n"
+        b'Mairie;"48.1113, -1.68"\n'
+        b"Sans position;\n"
+        b'Gare;"48.1035, -1.6722"\n',
+    )
+    lambert = serve(
+        "lambert.csv", b"nom;X;Y\nMairie;351861.5;6789173.2\nGare;352410.0;6788312.0\n"
+    )
+    pkg = dataset(
+        "points-et-lambert",
+        [
+            {"name": "Points", "url": points, "format": "CSV"},
+            {"name": "Lambert", "url": lambert, "format": "CSV"},
+        ],
+    )
+    assert run_jobs(queue) == ["complete", "complete"]
+    points_id, lambert_id = (r["id"] for r in pkg["resources"])
+    document = json.loads(export(app, pkg, points_id).body)
+    features = check_geojson(document)
+    assert [f["geometry"]["coordinates"] for f in features] == [
+        [-1.68, 48.1113],
+        [-1.6722, 48.1035],
+    ]
+    assert features[0]["properties"] == {"nom": "Mairie"}
+    assert document["skipped"] == 1
+    refused = export(app, pkg, lambert_id, status=404)
+    assert "pas d'export GeoJSON" in refused.json["error"]
