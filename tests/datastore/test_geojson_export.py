@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import pathlib
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -348,3 +349,29 @@ def test_geometry_column_and_projected_xy(app, dataset, serve, queue):
     assert document["skipped"] == 1
     refused = export(app, pkg, lambert_id, status=404)
     assert "pas d'export GeoJSON" in refused.json["error"]
+
+
+def test_every_export_message_is_translated():
+    """Babel's own extraction of ``geojson.py`` (implicit concatenations
+    included) against the shipped French catalogue, same placeholders."""
+    import polib
+    from babel.messages.extract import extract_python
+
+    root = pathlib.Path(geojson.__file__).parents[1]
+    with open(pathlib.Path(geojson.__file__), "rb") as source:
+        found = {
+            message
+            for _, function, message, _ in extract_python(source, ["_"], [], {})
+            if function == "_"
+        }
+    template = (root / "templates/datastore/snippets/api.html").read_text()
+    found |= set(re.findall(r"_\('([^']+)'\)", template))
+    assert "one place per row with a position" in found
+    assert len(found) >= 12
+    po = root / "i18n/fr/LC_MESSAGES/ckanext-opendata_collectivites.po"
+    catalogue = {e.msgid: e.msgstr for e in polib.pofile(str(po))}
+    for msgid in found:
+        assert catalogue.get(msgid), msgid
+        assert set(re.findall(r"%\(\w+\)s", msgid)) == set(
+            re.findall(r"%\(\w+\)s", catalogue[msgid])
+        ), msgid
