@@ -94,7 +94,7 @@ def _unknown(name: str, wanted: list[str], known: set[str]) -> None:
         raise ExportError(
             400,
             tk._("Unknown column in %(name)s: %(columns)s.")
-            % {"name": name, "columns": ", ".join(missing)},
+            % {"name": name, "columns": ", ".join(missing)[:200]},
         )
 
 

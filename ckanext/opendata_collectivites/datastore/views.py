@@ -147,6 +147,7 @@ def export_geojson(id: str, resource_id: str) -> Any:
             json.dumps({"error": exc.message}, ensure_ascii=False),
             status=exc.status,
             content_type="application/json; charset=utf-8",
+            headers={"X-Content-Type-Options": "nosniff"},
         )
     name = found.resource.get("name") or found.resource["id"]
     return Response(
