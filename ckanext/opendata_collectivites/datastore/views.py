@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_collectivites.datastore import jobs, status
+from ckanext.opendata_collectivites.datastore import geojson, jobs, status
+from ckanext.opendata_collectivites.dataviz import geodata
 
 
 def load_status(res: dict[str, Any]) -> dict[str, Any] | None:
@@ -53,11 +54,29 @@ def api_example(res: dict[str, Any]) -> dict[str, str] | None:
     except Exception:  # noqa: BLE001 - the example is optional
         fields = []
     text_field = next((f["id"] for f in fields if f.get("type") == "text"), None)
+    data_fields = [f for f in fields if not f["id"].startswith("_")]
+    has_positions = bool(data_fields) and (
+        geodata.table_has_positions(res["id"], data_fields) is not None
+    )
+    geo = (
+        tk.url_for(
+            "collectivites_datastore.geojson",
+            id=res["package_id"],
+            resource_id=res["id"],
+            _external=True,
+        )
+        if has_positions
+        else ""
+    )
     search = base + "datastore_search?" + urlencode(params)
     filtered = None
     site = tk.config.get("ckan.site_url", "").rstrip("/")
     dump = f"{site}/datastore/dump/{res['id']}"
-    exports = {"export_csv": dump + "?format=csv", "export_json": dump + "?format=json"}
+    exports = {
+        "export_csv": dump + "?format=csv",
+        "export_json": dump + "?format=json",
+        "export_geojson": geo,
+    }
     if text_field:
         value = _first_value(res["id"], text_field)
         if value is not None:
@@ -69,6 +88,8 @@ def api_example(res: dict[str, Any]) -> dict[str, str] | None:
                 exports[f"export_{fmt}"] = (
                     dump + "?" + urlencode({"format": fmt, "filters": filters})
                 )
+            if geo:
+                exports["export_geojson"] = geo + "?" + urlencode({"filters": filters})
     sql = 'SELECT * FROM "' + res["id"] + '" LIMIT 5'  # noqa: S608 (shown only)
     sql_url = base + "datastore_search_sql?" + urlencode({"sql": sql})
     return {
@@ -113,10 +134,42 @@ def reload(id: str, resource_id: str) -> Any:
     return tk.redirect_to("resource.read", id=id, resource_id=resource_id)
 
 
+def export_geojson(id: str, resource_id: str) -> Any:
+    """GET: the table's rows with a position as a GeoJSON FeatureCollection,
+    filtered like ``/datastore/dump`` (see ``geojson.py``)."""
+    from flask import Response, stream_with_context
+
+    context = {"user": tk.current_user.name if tk.current_user else ""}
+    try:
+        found, items = geojson.prepare(id, resource_id, dict(tk.request.args), context)
+    except geojson.ExportError as exc:
+        return Response(
+            json.dumps({"error": exc.message}, ensure_ascii=False),
+            status=exc.status,
+            content_type="application/json; charset=utf-8",
+            headers={"X-Content-Type-Options": "nosniff"},
+        )
+    name = found.resource.get("name") or found.resource["id"]
+    return Response(
+        stream_with_context(geojson.stream(items)),
+        content_type=geojson.MEDIA_TYPE,
+        headers={
+            "Content-Disposition": geojson.disposition(name),
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
 def get_blueprints() -> list[Any]:
     from flask import Blueprint
 
     blueprint = Blueprint("collectivites_datastore", __name__)
+    blueprint.add_url_rule(
+        "/dataset/<id>/resource/<resource_id>/geojson",
+        endpoint="geojson",
+        view_func=export_geojson,
+        methods=["GET"],
+    )
     blueprint.add_url_rule(
         "/dataset/<id>/resource/<resource_id>/datastore/charger",
         endpoint="reload",

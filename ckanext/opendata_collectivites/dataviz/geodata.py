@@ -129,6 +129,32 @@ def table_position(fields: list[dict[str, str]]) -> columns.Position | None:
     return columns.position([f["id"] for f in fields if not f["id"].startswith("_")])
 
 
+def row_geometry(record: dict[str, Any], pos: columns.Position) -> dict | None:
+    """The geometry of one DataStore record (a point in lon, lat order), or
+    ``None`` when its position is missing or out of range."""
+    if pos.geometry:
+        return parse_geometry(record.get(pos.geometry))
+    lat, lon = _number(record.get(pos.lat)), _number(record.get(pos.lon))
+    if not _valid(lat, lon):
+        return None
+    return {"type": "Point", "coordinates": [lon, lat]}
+
+
+def table_has_positions(
+    resource_id: str, fields: list[dict[str, str]]
+) -> columns.Position | None:
+    """The position columns of a table, ``None`` without any; x/y columns
+    only count when the first rows are WGS84 degrees."""
+    pos = table_position(fields)
+    if pos is None or not pos.checked:
+        return pos
+    try:
+        sample = from_table(resource_id, {"ignore_auth": True}, limit=50)
+    except (tk.ObjectNotFound, tk.ValidationError):
+        return None
+    return pos if sample.features else None
+
+
 def from_records(
     records: list[dict[str, Any]], names: list[str], pos: columns.Position
 ) -> list[dict[str, Any]]:
@@ -138,15 +164,15 @@ def from_records(
     address = columns.address_columns(names)
     features = []
     for record in records:
-        if pos.geometry:
-            geometry = parse_geometry(record.get(pos.geometry))
-        else:
-            lat, lon = _number(record.get(pos.lat)), _number(record.get(pos.lon))
-            if not _valid(lat, lon):
-                if pos.checked and record.get(pos.lat) not in (None, ""):
-                    return []
-                continue
-            geometry = {"type": "Point", "coordinates": [lon, lat]}
+        geometry = row_geometry(record, pos)
+        if geometry is None:
+            if (
+                not pos.geometry
+                and pos.checked
+                and record.get(pos.lat) not in ("", None)
+            ):
+                return []
+            continue
         if geometry:
             features.append(
                 {

@@ -74,16 +74,7 @@ def map_can_view(data_dict: dict[str, Any]) -> bool:
         return True
     if not res.get("datastore_active"):
         return False
-    pos = geodata.table_position(_fields(res["id"]))
-    if pos is None:
-        return False
-    if not pos.checked:
-        return True
-    try:  # x/y: only when they are degrees
-        sample = geodata.from_table(res["id"], {"ignore_auth": True}, limit=50)
-    except (tk.ObjectNotFound, tk.ValidationError):
-        return False
-    return bool(sample.features)
+    return geodata.table_has_positions(res["id"], _fields(res["id"])) is not None
 
 
 MAP_ERRORS = {
