@@ -18,6 +18,10 @@ from ckan.tests.helpers import call_action
 # The validation room's worker helper (an rq SimpleWorker in burst mode).
 from tests.validation.conftest import run_jobs  # noqa: F401
 
+DEMO = (
+    pathlib.Path(__file__).parents[2] / "ckanext/opendata_collectivites/demo/data/files"
+)
+
 FIXTURES = pathlib.Path(__file__).parents[1] / "fixtures"
 
 
@@ -128,3 +132,18 @@ def files_server() -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(5)
+
+
+@pytest.fixture
+def equipements(dataset, serve, queue):
+    def make(name: str = "equipements-saint-malo", **extra: Any):
+        csv = (DEMO / "equipements-sportifs.csv").read_bytes()
+        pkg = dataset(
+            name,
+            [{"name": "Équipements", "url": serve("equip.csv", csv), "format": "CSV"}],
+            **extra,
+        )
+        assert run_jobs(queue) == ["complete"]
+        return pkg, pkg["resources"][0]["id"]
+
+    return make

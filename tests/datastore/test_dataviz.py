@@ -5,7 +5,6 @@ and that a private dataset's map and chart stay private."""
 from __future__ import annotations
 
 import io
-import pathlib
 
 import ckan.plugins.toolkit as tk
 import pytest
@@ -16,11 +15,8 @@ from werkzeug.datastructures import FileStorage
 
 from ckanext.opendata_collectivites.dataviz import chart, columns, geodata
 
-from .conftest import run_jobs
+from .conftest import DEMO, run_jobs
 
-DEMO = (
-    pathlib.Path(__file__).parents[2] / "ckanext/opendata_collectivites/demo/data/files"
-)
 EQUIPEMENTS = [
     "Centre aquatique du Naye",
     "Stade de Marville",
@@ -127,21 +123,6 @@ def test_chart_sql_quotes_identifiers_only():
 def views_of(res_id: str) -> list[str]:
     found = call_action("resource_view_list", {"ignore_auth": True}, id=res_id)
     return [v["view_type"] for v in found]
-
-
-@pytest.fixture
-def equipements(dataset, serve, queue):
-    def make(name: str = "equipements-saint-malo", **extra):
-        csv = (DEMO / "equipements-sportifs.csv").read_bytes()
-        pkg = dataset(
-            name,
-            [{"name": "Équipements", "url": serve("equip.csv", csv), "format": "CSV"}],
-            **extra,
-        )
-        assert run_jobs(queue) == ["complete"]
-        return pkg, pkg["resources"][0]["id"]
-
-    return make
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from tests.browser.conftest import screenshot
 from tests.validation.test_report_browser import _violations
 
-from .test_dataviz import EQUIPEMENTS, equipements, prenoms, view_id  # noqa: F401
+from .test_dataviz import EQUIPEMENTS, prenoms, view_id  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

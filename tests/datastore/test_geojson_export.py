@@ -21,17 +21,8 @@ from ckanext.opendata_collectivites.datastore import geojson
 
 from . import french_csv
 from .conftest import run_jobs
+from .test_dataviz import EQUIPEMENTS
 
-DEMO = (
-    pathlib.Path(__file__).parents[2] / "ckanext/opendata_collectivites/demo/data/files"
-)
-EQUIPEMENTS = [
-    "Centre aquatique du Naye",
-    "Stade de Marville",
-    "Gymnase de la Découverte",
-    "Tennis club de Saint-Servan",
-    "Skatepark de la Briantais",
-]
 # Comma decimals, and three rows without a usable position.
 LIEUX = (
     b"nom;commune;latitude;longitude\n"
@@ -71,21 +62,6 @@ def check_geojson(document: dict[str, Any]) -> list[dict[str, Any]]:
 def export(app, pkg: dict, res_id: str, status: int = 200, **kwargs: Any):
     url = f"/dataset/{pkg['name']}/resource/{res_id}/geojson"
     return app.get(url, status=status, **kwargs)
-
-
-@pytest.fixture
-def equipements(dataset, serve, queue):
-    def make(name: str = "equipements-saint-malo", **extra: Any):
-        csv = (DEMO / "equipements-sportifs.csv").read_bytes()
-        pkg = dataset(
-            name,
-            [{"name": "Équipements", "url": serve("equip.csv", csv), "format": "CSV"}],
-            **extra,
-        )
-        assert run_jobs(queue) == ["complete"]
-        return pkg, pkg["resources"][0]["id"]
-
-    return make
 
 
 @pytest.fixture
