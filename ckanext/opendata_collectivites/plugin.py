@@ -10,6 +10,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_collectivites.compat import (
     dcat_quote,
+    default_views,
     deferred_commit,
     harvest_redis,
     navl_speed,
@@ -24,6 +25,7 @@ dcat_quote.apply()
 navl_speed.apply()
 relationship_index.apply()
 deferred_commit.apply()
+default_views.apply()
 harvest_redis.apply()
 
 

@@ -113,3 +113,27 @@ def test_mapping_defaults_and_overrides():
     assert ("Licence not recognised: %(value)s.", {"value": "Licence inconnue"}) in (
         mapping.notes
     )
+
+
+def test_record_serialisation_is_dataclasses_asdict():
+    """The record's JSON and fingerprint read its fields like
+    ``dataclasses.asdict`` (fingerprints stored by earlier runs stay valid)."""
+    from dataclasses import asdict
+
+    from ckanext.opendata_collectivites.harvest.record import Resource
+
+    record = Record(
+        guid="jeu-1",
+        title="  Équipements sportifs ",
+        platform="ods",
+        keywords=[" sport", "équipement "],
+        resources=[Resource(url="https://exemple.fr/a.csv", name=" Données ")],
+    )
+    assert json.loads(record.to_json()) == json.loads(
+        json.dumps(asdict(record), ensure_ascii=False)
+    )
+    assert Record.from_json(record.to_json()) == record
+    normalised = record.normalised()
+    assert normalised["title"] == "Équipements sportifs"
+    assert normalised["keywords"] == ["sport", "équipement"]
+    assert normalised["resources"][0]["name"] == "Données"

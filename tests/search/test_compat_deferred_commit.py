@@ -96,3 +96,32 @@ def test_a_deferred_update_is_rolled_back_with_the_caller(values):
         helpers.call_action("package_show", id=created["id"])["notes"]
         == values["notes"]
     )
+
+
+@pytest.mark.skipif(not DIFFERS, reason="CKAN 2.11 indexes deferred creates itself")
+def test_a_deferred_create_reads_the_dataset_back_once(values, monkeypatch):
+    from ckan import logic
+
+    reads = []
+    stock_read = logic.package_show_default_and_custom_schemas
+
+    def counted(context: Any, package_id: str) -> Any:
+        reads.append(package_id)
+        return stock_read(context, package_id)
+
+    monkeypatch.setattr(logic, "package_show_default_and_custom_schemas", counted)
+    created = helpers.call_action(
+        "package_create", _context(defer_commit=True), **dict(values, name="une-fois")
+    )
+    assert reads == [created["id"]]
+    model.repo.commit()
+    assert created == helpers.call_action("package_show", id=created["id"])
+    assert _found("une-fois") == 1
+    only_id = helpers.call_action(
+        "package_create",
+        _context(defer_commit=True, return_id_only=True),
+        **dict(values, name="seulement-id"),
+    )
+    model.repo.commit()
+    assert only_id == model.Package.by_name("seulement-id").id
+    assert _found("seulement-id") == 1

@@ -42,12 +42,21 @@ def _commit() -> None:
 
 @tk.chained_action
 def package_create(up_func: Any, context: dict[str, Any], data_dict: Any) -> Any:
-    """``package_create``; indexes the dataset when the commit is deferred."""
-    result = up_func(context, data_dict)
-    if context.get("defer_commit"):
-        package_id = result if isinstance(result, str) else result["id"]
-        logic.index_update_package(context, package_id, defer_commit=True)
-    return result
+    """``package_create``; indexes the dataset when the commit is deferred.
+
+    The dataset is read back once (CKAN's own deferred path would read it for
+    its answer, then again for the index): the same two dicts feed both."""
+    if not context.get("defer_commit"):
+        return up_func(context, data_dict)
+    id_only = context.get("return_id_only", False)
+    context["return_id_only"] = True
+    try:
+        package_id = up_func(context, data_dict)
+    finally:
+        context["return_id_only"] = id_only
+    both = logic.package_show_default_and_custom_schemas(context, package_id)
+    logic.index_update_package_dicts(both, defer_commit=True)
+    return package_id if id_only else both[1]
 
 
 @tk.chained_action

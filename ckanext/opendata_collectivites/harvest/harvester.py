@@ -20,7 +20,13 @@ from ckan import model
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject, HarvestObjectError
 
-from ckanext.opendata_collectivites.harvest import indexes, lifecycle, status
+from ckanext.opendata_collectivites.harvest import (
+    concurrency,
+    durability,
+    indexes,
+    lifecycle,
+    status,
+)
 from ckanext.opendata_collectivites.harvest.adapters import ADAPTERS
 from ckanext.opendata_collectivites.harvest.config import (
     SourceConfig,
@@ -142,6 +148,7 @@ class CollectivitesHarvester(HarvesterBase):
     def import_stage(self, harvest_object: HarvestObject) -> bool | str:
         obj = harvest_object
         try:
+            durability.relax(model.Session)
             if lifecycle.object_extra(obj, lifecycle.STATUS) == "delete":
                 return self._withdraw(obj)
             data = json.loads(obj.content or "{}")
@@ -260,8 +267,14 @@ class CollectivitesHarvester(HarvesterBase):
         self, obj: HarvestObject, dataset: dict[str, Any]
     ) -> dict[str, Any] | None:
         """Create or update the dataset and commit; CKAN's validation errors
-        (nothing written) are returned, not raised."""
-        context = {"user": self._get_user_name(), "ignore_auth": True}
+        (nothing written) are returned, not raised. The dataset, its views,
+        its index entry and the harvest object are committed together."""
+        context = {
+            "user": self._get_user_name(),
+            "ignore_auth": True,
+            "defer_commit": True,
+            "return_id_only": True,
+        }
         existing = model.Package.get(dataset["id"])
         obj.package_id = dataset["id"]
         obj.current = True
@@ -270,6 +283,7 @@ class CollectivitesHarvester(HarvesterBase):
             sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED")
         )
         model.Session.flush()
+        concurrency.lock_keywords(model.Session, dataset.get("tags") or [])
         try:
             if existing is None:
                 tk.get_action("package_create")(context, dict(dataset))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -57,7 +57,7 @@ class Record:
     remote_org: str = ""
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        return json.dumps(_plain(self), ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Record:
@@ -69,7 +69,7 @@ class Record:
         """The record as compared between runs: text trimmed, unordered
         lists (themes, keywords, places, ...) as sorted sets, resources in
         a fixed order. Equal for two reads of the same remote content."""
-        data = _trimmed(asdict(self))
+        data = _plain(self, trim=True)
         for name in UNORDERED:
             data[name] = sorted(set(data[name]))
         data["resources"] = sorted(
@@ -105,13 +105,18 @@ UNORDERED = (
 )
 
 
-def _trimmed(value: Any) -> Any:
+def _plain(value: Any, trim: bool = False) -> Any:
+    """``dataclasses.asdict`` for records (Record, Resource; lists and dicts
+    of them), without its deep copies; strings stripped when ``trim``."""
     if isinstance(value, str):
-        return value.strip()
+        return value.strip() if trim else value
     if isinstance(value, list):
-        return [_trimmed(v) for v in value]
+        return [_plain(v, trim) for v in value]
     if isinstance(value, dict):
-        return {k: _trimmed(v) for k, v in value.items()}
+        return {k: _plain(v, trim) for k, v in value.items()}
+    names = _FIELDS.get(type(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name), trim) for name in names}
     return value
 
 
@@ -122,3 +127,6 @@ class RecordError:
     guid: str
     msgid: str
     params: dict[str, Any] = field(default_factory=dict)
+
+
+_FIELDS = {cls: tuple(f.name for f in fields(cls)) for cls in (Record, Resource)}

@@ -2,7 +2,8 @@
 
 Same stages and bookkeeping as ckanext-harvest's queue consumers
 (``queue.gather_stage`` then ``queue.fetch_and_import_stages`` per object,
-then ``harvest_jobs_run`` to close the job), without the queues.
+then ``harvest_jobs_run`` to close the job), without the queues; the objects
+are imported by several processes when there are many (:mod:`.parallel`).
 
 A job already waiting for the source is handled like ckanext-harvest's own
 ``run-test`` command does: a "New" job (created but never queued) is taken and
@@ -20,6 +21,8 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+
+from ckanext.opendata_collectivites.harvest import parallel
 
 
 class JobPending(Exception):
@@ -57,11 +60,13 @@ def run_source(
     on_start: Callable[[int], None] | None = None,
     on_object: Callable[[str], None] | None = None,
     on_job: Callable[[bool], None] | None = None,
+    workers: int | None = None,
 ) -> Summary:
     """Harvest one source now; ``on_job(reused)``, ``on_start(total)`` and
-    ``on_object(status)`` report progress. Raises JobPending (see above)."""
+    ``on_object(status)`` report progress; objects are imported by ``workers``
+    processes (default: ``import_workers`` of the configuration, see
+    :mod:`.parallel`). Raises JobPending (see above)."""
     from ckanext.harvest import queue
-    from ckanext.harvest.model import HarvestObject
 
     context = _context()
     source = tk.get_action("harvest_source_show")(
@@ -75,11 +80,7 @@ def run_source(
     ids = ids if isinstance(ids, list) else []
     if on_start:
         on_start(len(ids))
-    for object_id in ids:
-        obj = HarvestObject.get(object_id)
-        queue.fetch_and_import_stages(harvester, obj)
-        if on_object:
-            on_object(obj.report_status or obj.state)
+    parallel.import_objects(harvester, ids, on_object, workers)
     tk.get_action("harvest_jobs_run")(dict(context), {"source_id": source["id"]})
     summary = summarize(source["id"], job.id)
     summary.reused_job = reused
