@@ -199,6 +199,10 @@ BUILDERS: dict[str, Builder] = {
     ),
     "ckan-dcat-ap": lambda s, p: (_ckan(), ""),
     "ods-v1": lambda s, p: (_ods_v1(), "/explore/"),
+    "ods-dcat-economie": lambda s, p: (
+        _file("nasqueron-ods-economie-catalog_exports.rdf", "catalog/exports/rdf"),
+        "/catalog/exports/rdf",
+    ),
     "ods-v2.0-economie": lambda s, p: (_ods_economie("v2.0"), "/explore/"),
     "ods-v2.1-economie": lambda s, p: (_ods_economie("v2.1"), "/explore/"),
     "udata-v2-local": lambda s, p: (
