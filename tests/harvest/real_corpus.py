@@ -41,6 +41,25 @@ def expectations() -> dict[str, dict[str, Any]]:
     return yaml.safe_load(EXPECTATIONS.read_text(encoding="utf-8"))["documents"]
 
 
+def record_expectations() -> dict[str, dict[str, Any]]:
+    """Recorded dataset objects that cannot be harvested end to end (see
+    ``RECORDED_OBJECTS``), read by their platform reader and the mapper."""
+    return yaml.safe_load(EXPECTATIONS.read_text(encoding="utf-8"))["records"]
+
+
+def _datagouv_v2_search() -> list[dict[str, Any]]:
+    """data.gouv.fr's API v2 search answer recorded in udata-front's
+    storybook: 20 production datasets. Their resource pages were not
+    recorded, so each object is read with an empty resource list."""
+    page = json.loads((REAL / "udata-front-search-stories.json").read_text("utf-8"))
+    return [{**d, "resources": []} for d in page["data"]]
+
+
+RECORDED_OBJECTS: dict[str, Callable[[], list[dict[str, Any]]]] = {
+    "datagouv-v2-search-2024": _datagouv_v2_search,
+}
+
+
 def _file(name: str, served_as: str) -> FileCatalogue:
     body = (REAL / name).read_bytes()
     return FileCatalogue({served_as: (TYPES[pathlib.Path(name).suffix], body)})
@@ -87,6 +106,44 @@ def _ods_v1() -> OdsCatalogue:
         for n in ("test-a", "test-b", "test-c", "with-attachments", "inspire")
     ]
     return OdsCatalogue([], ("v1",), v1_datasets=objects)
+
+
+def _ods_economie(version: str) -> OdsCatalogue:
+    """data.economie.gouv.fr's Explore v2.0 dataset objects (recorded January
+    2023): the three of the catalogue listing and FANTOIR's (attachments,
+    no records), served in the ``version`` envelope the server builds (v2.1
+    ``results`` holds the same dataset objects as v2.0 ``datasets[].dataset``)."""
+    listing = json.loads(
+        (REAL / "nasqueron-ods-economie-catalog_datasets.json").read_text("utf-8")
+    )
+    fantoir = json.loads(
+        (REAL / "nasqueron-ods-economie-catalog_dataset_fantoir.json").read_text(
+            "utf-8"
+        )
+    )
+    objects = [entry["dataset"] for entry in listing["datasets"]]
+    return OdsCatalogue([*objects, fantoir["dataset"]], (version,))
+
+
+def _udata_v2_local(server: PayloadServer, prefix: str) -> FileCatalogue:
+    """udata 17.18.0's API v2 answers recorded by ``scripts/udata_v2_record.py``:
+    each at its path, its server name pointed at the local mount; the v2
+    listing (``/api/2/datasets/``) is also the answer of
+    ``/api/2/datasets/search/``, which needs udata's search service."""
+    recorded = json.loads((REAL / "udata-v2-local.json").read_text("utf-8"))
+    origin = f"https://{recorded['server']}"
+    local = server.url(prefix)
+    files: dict[str, tuple[str, bytes]] = {}
+    for path, body in recorded["answers"].items():
+        text = json.dumps(body, ensure_ascii=False).replace(origin, local)
+        path, _, query = path.partition("?")
+        key = path.lstrip("/") + (
+            "?" + "&".join(sorted(query.split("&"))) if query else ""
+        )
+        files[key] = ("application/json", text.encode())
+        if path == "/api/2/datasets/":
+            files[key.replace("datasets/?", "datasets/search/?")] = files[key]
+    return FileCatalogue(files)
 
 
 def _ckan() -> CkanCatalogue:
@@ -142,6 +199,16 @@ BUILDERS: dict[str, Builder] = {
     ),
     "ckan-dcat-ap": lambda s, p: (_ckan(), ""),
     "ods-v1": lambda s, p: (_ods_v1(), "/explore/"),
+    "ods-dcat-economie": lambda s, p: (
+        _file("nasqueron-ods-economie-catalog_exports.rdf", "catalog/exports/rdf"),
+        "/catalog/exports/rdf",
+    ),
+    "ods-v2.0-economie": lambda s, p: (_ods_economie("v2.0"), "/explore/"),
+    "ods-v2.1-economie": lambda s, p: (_ods_economie("v2.1"), "/explore/"),
+    "udata-v2-local": lambda s, p: (
+        _udata_v2_local(s, p),
+        "/api/2/datasets/search/?organization=65f1a2b3c4d5e6f708192a3b",
+    ),
     "udata-v1-angers": lambda s, p: (
         _udata(("1",)),
         "/fr/organizations/angers-loire-metropole/",

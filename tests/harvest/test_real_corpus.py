@@ -23,10 +23,19 @@ import pytest
 from ckan import model
 from ckanext.harvest.model import HarvestObject, HarvestObjectError
 
+from ckanext.opendata_collectivites.harvest.adapters.udata import UdataAdapter
+from ckanext.opendata_collectivites.harvest.config import SourceConfig
+from ckanext.opendata_collectivites.harvest.mapper import Owner, map_record
 from tests.harvest.conftest import by_title, datasets_of, harvest
-from tests.harvest.real_corpus import expectations, mount
+from tests.harvest.real_corpus import (
+    RECORDED_OBJECTS,
+    expectations,
+    mount,
+    record_expectations,
+)
 
 EXPECTED = expectations()
+RECORDS = record_expectations()
 BNODE_ID = re.compile(r"\bN[0-9a-f]{32}\b")
 
 
@@ -127,3 +136,26 @@ def test_real_document(name, server, commune, source):
     second = harvest(src)
     after = {d["id"]: d["metadata_modified"] for d in datasets_of(org)}
     assert after == before, (name, "second harvest rewrote datasets", second)
+
+
+@pytest.mark.parametrize("name", sorted(RECORDS))
+def test_recorded_objects(name):
+    """Recorded dataset objects whose linked pages were not recorded (a
+    data.gouv.fr API v2 search answer without its resource pages): the udata
+    reader's record step and the mapper, field by field."""
+    want = RECORDS[name]
+    owner = Owner("org", "ville-de-rennes", "Ville de Rennes", "commune:35238")
+    datasets: dict[str, dict[str, Any]] = {}
+    notes: list[str] = []
+    for raw in RECORDED_OBJECTS[name]():
+        mapping = map_record(
+            UdataAdapter().to_record(raw), "real", owner, SourceConfig.parse("{}")
+        )
+        datasets[mapping.dataset["title"]] = mapping.dataset
+        notes += [msgid % params for msgid, params in mapping.notes]
+    assert len(datasets) == want["count"], sorted(datasets)
+    for title, fields in want["datasets"].items():
+        assert title in datasets, (name, title, sorted(datasets))
+        _check_dataset(title, datasets[title], fields or {})
+    for fragment in want.get("notes_include", []):
+        assert any(fragment in line for line in notes), (name, fragment, notes)

@@ -137,3 +137,51 @@ def test_record_serialisation_is_dataclasses_asdict():
     assert normalised["title"] == "Équipements sportifs"
     assert normalised["keywords"] == ["sport", "équipement"]
     assert normalised["resources"][0]["name"] == "Données"
+
+
+def test_udata_granularities_and_unknown_places_are_kept_or_reported():
+    """udata's granularities (``poi``, ``fr:iris``, ``country``, ``other``) are
+    the vocabulary's synonyms; a place or a granularity that matches nothing
+    is reported, even when no place at all is recognised (#12)."""
+    owner = Owner("org-id", "ville-de-rennes", "Ville de Rennes", "commune:35238")
+    conf = SourceConfig.parse("{}")
+
+    def mapped(granularity: str, spatial: list[str]):
+        record = Record(
+            guid="g",
+            title="T",
+            platform="udata",
+            spatial=spatial,
+            spatial_granularity=granularity,
+        )
+        return map_record(record, "src", owner, conf)
+
+    for value, code in (
+        ("poi", "infracommunale"),
+        ("fr:iris", "infracommunale"),
+        ("country", "autre"),
+        ("other", "autre"),
+        ("fr:departement", "departementale"),
+    ):
+        assert mapped(value, []).dataset["spatial_granularity"] == code, value
+    unknown = mapped("fr:planete", ["country-subset:fr:metro"])
+    assert "spatial_granularity" not in unknown.dataset
+    assert unknown.dataset["territories"] == []
+    assert (
+        "Spatial granularity not recognised: %(value)s.",
+        {"value": "fr:planete"},
+    ) in unknown.notes
+    assert (
+        "Place not recognised as a territory: %(value)s.",
+        {"value": "country-subset:fr:metro"},
+    ) in unknown.notes
+    assert mapped("", ["country:fr"]).notes == []
+
+
+def test_udata_record_refuses_an_unfollowed_resources_link():
+    """An API v2 ``resources`` link object is never read as an empty list."""
+    from ckanext.opendata_collectivites.harvest.adapters.udata import UdataAdapter
+
+    link = {"rel": "subsection", "href": "https://x/api/2/datasets/1/resources/"}
+    with pytest.raises(ValueError, match="link object"):
+        UdataAdapter().to_record({"id": "1", "title": "T", "resources": link})

@@ -321,6 +321,7 @@ ONCE_PER_SOURCE = frozenset(
         "Update frequency not recognised: %(value)s.",
         "Language not recognised: %(value)s.",
         "Place not recognised as a territory: %(value)s.",
+        "Spatial granularity not recognised: %(value)s.",
     }
 )
 ONCE_NOTE = (

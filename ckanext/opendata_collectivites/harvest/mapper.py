@@ -216,24 +216,28 @@ def _territories(
     none when it names none: the owner's territory only if the source
     configuration says so (``default_territories``)."""
     out: list[str] = []
+    ignored: list[str] = []
     for value in record.spatial:
         found = place(value)
         if found and found not in out:
             out.append(found)
+        elif not found:
+            ignored.append(value)
+    if ignored:
+        # Reported even when no place at all is recognised (udata's
+        # ``country-subset:fr:metro``): nothing the source says is dropped
+        # silently.
+        notes.append(
+            (
+                "Place not recognised as a territory: %(value)s.",
+                {"value": ", ".join(v[:80] for v in ignored[:3])},
+            )
+        )
     if not out:
         for value in config.default_territories:
             found = owner.territory if value == "owner" else value
             if found and found not in out:
                 out.append(found)
-    elif len(out) < len(record.spatial):
-        ignored = [v for v in record.spatial if not place(v)]
-        if ignored:
-            notes.append(
-                (
-                    "Place not recognised as a territory: %(value)s.",
-                    {"value": ", ".join(v[:80] for v in ignored[:3])},
-                )
-            )
     return out
 
 
@@ -274,18 +278,19 @@ def _territory_named(name: str) -> Any:
     return next((t for t in hits if _fold(t.name) == _fold(name)), None)
 
 
-def _granularity(value: str) -> str:
+def _granularity(value: str, notes: list[tuple[str, dict[str, Any]]]) -> str:
+    """The SCDL granularity of a remote one: code, label, SCDL value or a
+    synonym of the vocabulary (udata's ``poi``, ``fr:iris``, ``country``,
+    ``other``); reported when none matches."""
     if not value:
         return ""
-    value = GRANULARITY_KINDS.get(value, value)
-    for concept in voc.granularities():
-        if _fold(value) in (
-            _fold(concept.code),
-            _fold(concept.label),
-            _fold(concept.scdl or ""),
-        ):
-            return concept.code
-    return ""
+    concept = voc.match_concept("granularities", GRANULARITY_KINDS.get(value, value))
+    if concept is None:
+        notes.append(
+            ("Spatial granularity not recognised: %(value)s.", {"value": value})
+        )
+        return ""
+    return concept.code
 
 
 def _schema(urls: list[str]) -> str:
@@ -352,7 +357,7 @@ def map_record(
         "modified": iso_date(record.modified),
         "contact_name": record.contact_name,
         "contact_email": record.contact_email,
-        "spatial_granularity": _granularity(record.spatial_granularity),
+        "spatial_granularity": _granularity(record.spatial_granularity, notes),
         "conforms_to": _schema(record.conforms_to),
     }
     if record.producer_name and _fold(record.producer_name) not in (

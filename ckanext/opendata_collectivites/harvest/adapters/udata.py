@@ -121,6 +121,9 @@ class UdataAdapter:
         contact = contacts[0] if contacts and isinstance(contacts[0], dict) else {}
         schema = raw.get("schema") or {}
         conforms = [text(schema.get("url"))] if schema.get("url") else []
+        if isinstance(raw.get("resources"), dict):
+            # An API v2 link object: its pages are read by _with_resources.
+            raise ValueError("resources link object not followed")
         resources = []
         for r in raw.get("resources") or []:
             if not isinstance(r, dict) or not r.get("url"):
