@@ -170,11 +170,6 @@ def wipe() -> None:
     for pid in ids:
         tk.get_action("dataset_purge")(dict(ctx), {"id": pid})
     model.Session.commit()
-    # An empty portal, not one full of the previous run's dead rows (the
-    # machine's PostgreSQL may run without autovacuum).
-    with model.meta.engine.connect() as conn:
-        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-        conn.execute(sa.text("VACUUM FULL ANALYZE"))
 
 
 def owner() -> dict[str, Any]:
