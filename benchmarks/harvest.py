@@ -17,6 +17,14 @@ harvester's. Every run uses the same in-process driver (ckanext-harvest's
 gather_stage + fetch_and_import_stages, no queues); ours imports in
 ``--workers`` processes (:mod:`ckanext.opendata_collectivites.harvest.parallel`),
 the stock harvester in one.
+
+Planner statistics: without autovacuum (this machine's and CI's PostgreSQL),
+tables are never analysed and ckanext-harvest's per-object status queries
+(count of the source's datasets, on every ``package_show`` of the source by the
+stock harvester) fall back to scans that grow with the portal. Production
+keeps statistics current with autovacuum; when it is off the benchmark runs
+``ANALYZE`` every ``--analyze-every`` seconds (default 15, 0 = never, to
+measure the unanalysed case) in a separate process, for every source alike.
 The database is wiped of datasets and harvest sources first: never point it
 at a database you care about.
 """
@@ -28,6 +36,7 @@ import copy
 import os
 import pathlib
 import resource
+import subprocess
 import sys
 import time
 import uuid
@@ -230,6 +239,45 @@ def source(url: str, org: dict[str, Any], kind: str, name: str) -> dict[str, Any
     )
 
 
+def autovacuum_is_on() -> bool:
+    from ckan import model
+
+    return model.Session.execute(sa_text("SHOW autovacuum")).scalar() == "on"
+
+
+def sa_text(sql: str) -> Any:
+    import sqlalchemy as sa
+
+    return sa.text(sql)
+
+
+def analyze_loop(url: str, every: float) -> None:
+    """Stand-in for autovacuum's analyses: ``ANALYZE`` every ``every`` s."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    while True:
+        time.sleep(every)
+        with engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(
+                sa.text("ANALYZE")
+            )
+
+
+def start_analyzer(every: float) -> tuple[subprocess.Popen[bytes] | None, str]:
+    """The :func:`analyze_loop` process (None when not needed) and a note
+    saying how the planner statistics were kept."""
+    if autovacuum_is_on():
+        return None, "autovacuum"
+    if every <= 0:
+        return None, "none (autovacuum off, never analysed)"
+    url = os.environ["CKAN_SQLALCHEMY_URL"]
+    analyzer = subprocess.Popen(
+        [sys.executable, __file__, "--analyze-loop", url, "--analyze-every", str(every)]
+    )
+    return analyzer, f"ANALYZE every {every:g} s, autovacuum being off"
+
+
 def _cpu() -> float:
     """CPU seconds of this process and of its finished import processes."""
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -275,7 +323,19 @@ def main() -> None:
         help="configuration option for this run, e.g. "
         "ckanext.collectivites.harvest.asynchronous_commit=false",
     )
+    parser.add_argument(
+        "--analyze-every",
+        type=float,
+        default=15.0,
+        metavar="SECONDS",
+        help="when autovacuum is off, ANALYZE the database this often "
+        "(default 15; 0: never, planner without statistics)",
+    )
+    parser.add_argument("--analyze-loop", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.analyze_loop:
+        analyze_loop(args.analyze_loop, args.analyze_every)
+        return
     wanted = set(args.sources.split(","))
     app = boot(args.set)
     import logging
@@ -298,6 +358,7 @@ def main() -> None:
     with app.test_request_context():
         wipe()
         org = owner()
+        analyzer, stats = start_analyzer(args.analyze_every)
         runs = []
         if "ods" in wanted:
             runs.append(
@@ -325,12 +386,15 @@ def main() -> None:
             first, s1 = timed_run(src, workers)
             second, s2 = timed_run(src, workers)
             results[label] = (first, second, s1, s2)
+        if analyzer:
+            analyzer.terminate()
     server.stop()
 
     print(
         f"\nHarvest benchmark, {args.n} datasets per source "
         f"(first run = empty portal; second run = no remote change; "
-        f"{args.workers} import process(es) for ours, 1 for stock)\n"
+        f"{args.workers} import process(es) for ours, 1 for stock; planner "
+        f"statistics: {stats})\n"
     )
     print(
         f"{'source':24s} {'added':>6s} {'errors':>6s} {'1st run':>9s} "

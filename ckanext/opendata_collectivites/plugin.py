@@ -65,7 +65,9 @@ class CollectivitesPlugin(p.SingletonPlugin):
 
     # IActions
     def get_actions(self) -> dict[str, Any]:
-        return deferred_commit.get_actions()
+        from ckanext.opendata_collectivites.compat import actions
+
+        return actions.get_actions()
 
 
 @tk.blanket.config_declarations(

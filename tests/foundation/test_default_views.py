@@ -121,3 +121,51 @@ def test_plugin_list_follows_the_configuration(monkeypatch):
     )
     only = [p.info()["name"] for p in default_views.default_view_plugins()]
     assert only == ["collectivites_map"]
+
+
+def test_package_update_gives_added_resources_their_views(values):
+    """A resource added by ``package_update`` (a re-harvested dataset gaining a
+    file) gets the views ``resource_create`` would have given it; CKAN's own
+    ``package_update`` creates none."""
+    by_resource_create = _create_and_update(values, "vues-par-ressource")[1]
+    created = _call("package_create", **dict(values, name="vues-par-mise-a-jour"))
+    shown = _call("package_show", id=created["id"])
+    _call("package_update", **dict(shown, resources=shown["resources"] + [ADDED]))
+    assert _views(created["id"]) == by_resource_create
+
+
+def test_package_update_does_not_bring_back_deleted_views(values):
+    created = _call("package_create", **dict(values, name="vues-supprimees"))
+    image = model.Session.query(model.ResourceView).filter_by(
+        resource_id=created["resources"][0]["id"], view_type="image_view"
+    )
+    _call("resource_view_delete", id=image.one().id)
+    before = _views(created["id"])
+    shown = _call("package_show", id=created["id"])
+    _call("package_update", **dict(shown, title="Titre modifié"))
+    assert _views(created["id"]) == before
+    assert (0, "image_view") not in {(pos, t) for pos, t, _ti, _o in before}
+
+
+def test_deferred_update_keeps_its_added_views_in_one_commit(values):
+    """The harvester's path: ``defer_commit`` update, one commit by the caller."""
+    created = _call("package_create", **dict(values, name="vues-differees"))
+    shown = _call("package_show", id=created["id"])
+    before = _views(created["id"])
+    context = {"user": synthetic._admin(), "ignore_auth": True, "defer_commit": True}
+    helpers.call_action(
+        "package_update",
+        context=context,
+        **dict(shown, resources=shown["resources"] + [ADDED]),
+    )
+    model.Session.rollback()  # nothing committed yet: the update is undone
+    assert _views(created["id"]) == before
+    helpers.call_action(
+        "package_update",
+        context=dict(context),
+        **dict(shown, resources=shown["resources"] + [ADDED]),
+    )
+    model.repo.commit()
+    after = _views(created["id"])
+    assert len(after) == len(before) + 1
+    assert (len(RESOURCES), "image_view") in {(pos, t) for pos, t, _ti, _o in after}

@@ -16,7 +16,8 @@ from tests.harvest.conftest import harvest
 def _existing() -> set[str]:
     rows = model.Session.execute(
         text(
-            "SELECT indexname FROM pg_indexes WHERE tablename = 'harvest_object_extra'"
+            "SELECT indexname FROM pg_indexes "
+            "WHERE tablename IN ('harvest_object', 'harvest_object_extra')"
         )
     )
     return {name for (name,) in rows}
@@ -66,4 +67,25 @@ def test_first_gather_creates_the_indexes_and_lookups_use_them(server, commune, 
         HarvestObjectExtra.harvest_object_id == obj.id
     )
     assert "collectivites_harvest_object_extra_object_idx" in _plan(extras)
+    model.Session.rollback()
+
+
+def test_source_dataset_count_uses_the_current_objects_index(server, commune, source):
+    """ckanext-harvest's count of a source's datasets (its status, read by every
+    ``harvest_source_show``) reads the source's current objects by index."""
+    org = commune("ville-de-rennes")
+    src = source(server.mount("rennes", P.ods("rennes")), org)
+    assert harvest(src).counts["added"] == 4
+    count = (
+        model.Session.query(model.Package)
+        .join(HarvestObject, model.Package.id == HarvestObject.package_id)
+        .filter(
+            HarvestObject.harvest_source_id == src["id"],
+            HarvestObject.current == True,  # noqa: E712 - ckanext-harvest's query
+            model.Package.state == "active",
+            model.Package.private.is_(False),
+        )
+    )
+    assert count.count() == 4
+    assert "collectivites_harvest_object_current_idx" in _plan(count)
     model.Session.rollback()

@@ -1,7 +1,7 @@
 """Default resource views of a dataset without per-resource look-ups.
 
-Every ``package_create`` and ``package_update`` creates the default views of
-its resources (``ckan.lib.datapreview.add_views_to_dataset_resources``). For
+Every ``package_create`` creates the default views of its resources
+(``ckan.lib.datapreview.add_views_to_dataset_resources``). For
 *each resource*, CKAN ≤ 2.12 rebuilds the list of default view plugins
 (``get_default_view_plugins`` calls every view plugin's ``info()`` for every
 configured view type, translating their titles) and asks
@@ -18,6 +18,13 @@ The replacements create the same views in the same order:
   commit rules), when the plugin's ``can_view`` accepts the resource.
 
 CKAN 2.11 and 2.12 have the same two functions, line for line.
+
+CKAN's ``package_update`` creates no view at all: a resource added by an
+update (a harvested dataset that gains a file, an API client sending the whole
+dataset) had no preview, unlike one added by ``resource_create``.
+:func:`update_views` (chained ``package_update``) gives the resources the
+update *added* their default views; the views of existing resources are left
+as they are (an administrator may have deleted some).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from typing import Any
 
 import ckan.lib.datapreview as datapreview
 import ckan.plugins as p
+import ckan.plugins.toolkit as tk
 from ckan import logic, model
 from ckan.common import _, config
 
@@ -95,6 +103,50 @@ def add_views_to_dataset_resources(
             }
             created.append(logic.get_action("resource_view_create")(context, view))
     return created
+
+
+def _resource_ids(package_id: str | None) -> set[str]:
+    """The active resources of a dataset (by id or name)."""
+    if not package_id:
+        return set()
+    package = model.Package.get(package_id)
+    if package is None:
+        return set()
+    rows = model.Session.query(model.Resource.id).filter(
+        model.Resource.package_id == package.id, model.Resource.state == "active"
+    )
+    return {rid for (rid,) in rows}
+
+
+def update_views(up_func: Any, context: Any, data_dict: Any) -> Any:
+    """``package_update``, then the default views of the resources it added
+    (committed with the update: ``defer_commit`` is kept)."""
+    before = _resource_ids(data_dict.get("id") or data_dict.get("name"))
+    result = up_func(context, data_dict)
+    package_id = result if isinstance(result, str) else result["id"]
+    added = _resource_ids(package_id) - before
+    if not added:
+        return result
+    view_context = {
+        "user": context.get("user"),
+        "ignore_auth": True,
+        "defer_commit": context.get("defer_commit", False),
+    }
+    dataset = result
+    if not isinstance(dataset, dict):
+        dataset = logic.get_action("package_show")(
+            dict(view_context), {"id": package_id}
+        )
+    new = [r for r in dataset.get("resources", []) if r.get("id") in added]
+    datapreview.add_views_to_dataset_resources(
+        view_context, dict(dataset, resources=new)
+    )
+    return result
+
+
+def get_actions() -> dict[str, Any]:
+    """The chained ``package_update`` (see :func:`update_views`)."""
+    return {"package_update": tk.chained_action(update_views)}
 
 
 def is_applied() -> bool:

@@ -75,7 +75,7 @@ def current_objects(source_id: str) -> dict[str, Current]:
                 ),
             )
         )
-        .where(ho.c.harvest_source_id == source_id, ho.c.current.is_(True))
+        .where(ho.c.harvest_source_id == source_id, ho.c.current == sa.true())
     ).all()
     out: dict[str, Current] = {}
     for object_id, guid, package_id, key, value in rows:
@@ -234,7 +234,7 @@ def previous_current(obj: HarvestObject) -> HarvestObject | None:
         .filter(
             HarvestObject.harvest_source_id == obj.harvest_source_id,
             HarvestObject.guid == obj.guid,
-            HarvestObject.current.is_(True),
+            HarvestObject.current == sa.true(),
             HarvestObject.id != obj.id,
         )
         .first()
@@ -251,7 +251,7 @@ def find_duplicate(obj: HarvestObject, keys: list[str]) -> HarvestObject | None:
         model.Session.query(ho)
         .join(ex, ex.harvest_object_id == ho.id)
         .filter(
-            ho.current.is_(True),
+            ho.current == sa.true(),
             ex.key == DEDUP,
             ex.value.in_(keys),
             sa.or_(ho.harvest_source_id != obj.harvest_source_id, ho.guid != obj.guid),
