@@ -8,10 +8,12 @@ objects of a source: its own status (the number of datasets of a source,
 counted on every ``harvest_source_show``, hence by the stock CKAN harvester for
 every record) and :func:`.lifecycle.current_objects` join ``package`` with
 them; without planner statistics PostgreSQL intersects two single-column
-indexes for each dataset (560 ms for 4,000 datasets, 7 ms with this index). The indexes cannot be a plugin
-migration (CKAN runs plugins' migrations in name order, ``collectivites_harvest``
-before ``harvest`` creates the table), so the gather stage creates the missing
-ones, once, before the first records are written.
+indexes for each dataset (560 ms for 4,000 datasets, 7 ms with this index).
+
+The indexes cannot be a plugin migration (CKAN runs plugins' migrations in
+name order, ``collectivites_harvest`` before ``harvest`` creates the table), so
+the gather stage creates the missing ones, once, before the first records are
+written.
 """
 
 from __future__ import annotations
