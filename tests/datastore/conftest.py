@@ -4,10 +4,7 @@ serving files, and CKAN's jobs queue run by an rq worker."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import pathlib
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -16,6 +13,7 @@ from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
 # The validation room's worker helper (an rq SimpleWorker in burst mode).
+from tests.local_http import serve_directory
 from tests.validation.conftest import run_jobs  # noqa: F401
 
 DEMO = (
@@ -57,29 +55,17 @@ def queue(clean_datastore):
     q.empty()
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
 def serve(tmp_path) -> Iterator[Callable[[str, bytes], str]]:
     """``serve(name, content)``: the URL of ``content`` on a local server
     (127.0.0.1, allowed by test.ini's address policy)."""
-    handler = functools.partial(_Quiet, directory=str(tmp_path))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    with serve_directory(tmp_path) as server:
 
-    def put(name: str, content: bytes) -> str:
-        (tmp_path / name).write_bytes(content)
-        return f"http://127.0.0.1:{server.server_port}/{name}"
+        def put(name: str, content: bytes) -> str:
+            (tmp_path / name).write_bytes(content)
+            return server.url(f"/{name}")
 
-    try:
         yield put
-    finally:
-        server.shutdown()
-        thread.join(5)
 
 
 @pytest.fixture
@@ -123,15 +109,8 @@ def dataset(org) -> Callable[..., dict[str, Any]]:
 @pytest.fixture
 def files_server() -> Iterator[str]:
     """Base URL of a local server on 127.0.0.1 serving tests/fixtures."""
-    handler = functools.partial(_Quiet, directory=str(FIXTURES))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
+    with serve_directory(FIXTURES) as server:
+        yield server.base_url
 
 
 @pytest.fixture

@@ -5,10 +5,9 @@ with the requests it received (proof a request was, or was not, made)."""
 from __future__ import annotations
 
 import base64
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.local_http import Handler, LocalServer
 
 # A 1×1 PNG (one coloured pixel, stretched over each tile).
 PNG = base64.b64decode(
@@ -16,31 +15,18 @@ PNG = base64.b64decode(
 )
 
 
-class WmsServer:
+class WmsServer(LocalServer):
     def __init__(self, capabilities: bytes) -> None:
         self.capabilities = capabilities
         self.requests: list[dict[str, str]] = []  # query parameters, upper-cased keys
-        handler = type("Handler", (_Handler,), {"owner": self})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+        super().__init__(_Handler)
 
     def asked(self, request: str) -> list[dict[str, str]]:
         return [r for r in self.requests if r.get("REQUEST", "").lower() == request]
 
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(Handler):
     owner: WmsServer
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        pass
 
     def do_GET(self) -> None:  # noqa: N802 - http.server API
         query = {k.upper(): v for k, v in parse_qsl(urlsplit(self.path).query)}
@@ -52,9 +38,4 @@ class _Handler(BaseHTTPRequestHandler):
             status, ctype, body = 200, "image/png", PNG
         else:
             status, ctype, body = 400, "text/plain", b"bad request"
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.end_headers()
-        self.wfile.write(body)
+        self.reply(status, ctype, body, {"Access-Control-Allow-Origin": "*"})

@@ -41,11 +41,11 @@ def _views(package_id: str) -> list[tuple[int, str, str, int]]:
     package = model.Package.get(package_id)
     model.Session.refresh(package)
     found = []
-    for position, resource in enumerate(package.resources):
+    for resource in package.resources:
         for view in model.Session.query(model.ResourceView).filter_by(
             resource_id=resource.id
         ):
-            found.append((position, view.view_type, view.title, view.order))
+            found.append((resource.position, view.view_type, view.title, view.order))
     return sorted(found)
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+
+from tests.local_http import Handler, LocalServer
 
 XML_BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -26,33 +25,18 @@ XML_BOMB = b"""<?xml version="1.0"?>
 </rdf:RDF>"""
 
 
-class HostileServer:
+class HostileServer(LocalServer):
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.requests: list[str] = []
         self.counters: dict[str, int] = {}
         self.redirect_target = ""
-        handler = type("Handler", (_Handler,), {"owner": self})
-        self.httpd = ThreadingHTTPServer((host, 0), handler)
-        self.httpd.daemon_threads = True
         # Clients hang up on purpose (size limits, timeouts): no tracebacks.
-        self.httpd.handle_error = lambda request, client_address: None
-        self.host = host
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def url(self, path: str) -> str:
-        return f"http://{self.host}:{self.httpd.server_address[1]}{path}"
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(_Handler, host, quiet=True)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(Handler):
     owner: HostileServer
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        pass
 
     def _head(
         self,

@@ -3,11 +3,8 @@ HTTP server serving the real files, and a worker that runs CKAN's queued jobs.""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import pathlib
 import signal
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -15,8 +12,10 @@ import pytest
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
-# The harvest room's fixtures (a commune, a harvest source), shared not copied.
 from tests.harvest.conftest import commune, source  # noqa: F401
+
+# The harvest room's fixtures (a commune, a harvest source), shared not copied.
+from tests.local_http import serve_directory
 
 FIXTURES = pathlib.Path(__file__).parents[1] / "fixtures" / "validation"
 BASE = "https://schema.data.gouv.fr/schemas/"
@@ -24,23 +23,11 @@ STATIONNEMENT = BASE + "etalab/schema-stationnement/0.1.5/schema.json"
 SUBVENTIONS = BASE + "scdl/subventions/2.1.1/schema.json"
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
 def files() -> Iterator[str]:
     """Base URL of a local server on 127.0.0.1 serving tests/fixtures/validation."""
-    handler = functools.partial(_Quiet, directory=str(FIXTURES))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
+    with serve_directory(FIXTURES) as server:
+        yield server.base_url
 
 
 @pytest.fixture

@@ -4,16 +4,14 @@ be fetched is "Non vérifié", not invalid."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 
 import pytest
 
 from tests.harvest.conftest import by_title, datasets_of, harvest
+from tests.local_http import serve_directory
 
-from .conftest import FIXTURES, STATIONNEMENT, _Quiet, run_jobs
+from .conftest import FIXTURES, STATIONNEMENT, run_jobs
 
 CATALOGUE = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
 @prefix dct: <http://purl.org/dc/terms/> .
@@ -42,15 +40,12 @@ def site(tmp_path):
         "stationnement-exemple-invalide.csv",
     ):
         shutil.copy(FIXTURES / name, tmp_path / name)
-    handler = functools.partial(_Quiet, directory=str(tmp_path))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    (tmp_path / "catalog.ttl").write_text(
-        CATALOGUE.format(base=base, schema=STATIONNEMENT), encoding="utf-8"
-    )
-    yield base
-    server.shutdown()
+    with serve_directory(tmp_path) as server:
+        (tmp_path / "catalog.ttl").write_text(
+            CATALOGUE.format(base=server.base_url, schema=STATIONNEMENT),
+            encoding="utf-8",
+        )
+        yield server.base_url
 
 
 def test_harvested_resources_are_validated_after_the_harvest(
