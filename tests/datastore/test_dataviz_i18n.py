@@ -27,6 +27,7 @@ def msgids() -> set[str]:
             found.add(m.group(1) or m.group(2))
         for m in re.finditer(r"ungettext\(\s*" + STRING + r"\s*,\s*" + STRING, text):
             found.update(g for g in m.groups() if g)
+    found.add(views.MAP_TITLE)
     found.update(views.MAP_ERRORS.values())
     found.update(views.AGGREGATE_LABELS.values())
     return found

@@ -171,16 +171,18 @@ def load_resource(res: dict[str, Any], pkg: dict[str, Any]) -> loader.LoadResult
 
 def _create_views(res: dict[str, Any], pkg: dict[str, Any]) -> None:
     """The default views that need the DataStore (``datatables_view``,
-    ``collectivites_chart``) and the map of tables with positions."""
+    ``collectivites_chart``) and the map of tables with positions; the
+    default map of a table reloaded without positions is deleted."""
+    from ckanext.opendata_collectivites.dataviz.views import MAP, drop_stale_maps
+
     res = tk.get_action("resource_show")(_context(), {"id": res["id"]})
+    drop_stale_maps(res, _context())
     tk.get_action("resource_create_default_resource_views")(
         _context(),
         {"resource": res, "package": pkg, "create_datastore_views": True},
     )
     # The map of a table with positions does not need the DataStore for
     # every resource (GeoJSON files), so CKAN's call above skips it.
-    from ckanext.opendata_collectivites.dataviz.views import MAP
-
     if MAP in tk.aslist(tk.config.get("ckan.views.default_views")):
         from ckan.lib import datapreview
 

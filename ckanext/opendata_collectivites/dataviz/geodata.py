@@ -30,7 +30,8 @@ PAIR = re.compile(r"^\s*\[?\s*(-?\d+(?:\.\d+)?)\s*[,; ]\s*(-?\d+(?:\.\d+)?)\s*\]
 
 class MapError(Exception):
     """``code``: ``too-large``, ``fetch-failed``, ``invalid``, ``no-file``,
-    ``invalid-kml``, ``refused-xml``."""
+    ``invalid-kml``, ``refused-xml``, ``no-positions`` (a table without
+    coordinate columns)."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -187,12 +188,14 @@ def from_records(
 def from_table(
     resource_id: str, context: dict[str, Any], limit: int | None = None
 ) -> MapData:
-    """Raises ``NotAuthorized`` when the reader may not see the data."""
+    """Raises ``NotAuthorized`` when the reader may not see the data,
+    :class:`MapError` ``no-positions`` when the table has no coordinate
+    columns (reloaded with another file since its map was made)."""
     info = tk.get_action("datastore_info")(dict(context), {"id": resource_id})
     fields = info.get("fields") or []
     pos = table_position(fields)
     if pos is None:
-        return MapData()
+        raise MapError("no-positions")
     names = [f["id"] for f in fields if not f["id"].startswith("_")]
     wanted = [c for c in (pos.lat, pos.lon, pos.geometry) if c]
     wanted += [c for c in [columns.name_column(names), *columns.address_columns(names)]

@@ -9,7 +9,10 @@ data inlined as JSON, and both come with an HTML table of the same data
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -41,6 +44,32 @@ def _title(msgid: str) -> str:
     return tk._(msgid) if has_request_context() else translate(msgid)
 
 
+@dataclasses.dataclass
+class Outcome:
+    """What :func:`shown_errors` reports: the message for the template, if any."""
+
+    error: str | None = None
+
+
+@contextlib.contextmanager
+def shown_errors(what: str, resource_id: str | None, failed: str) -> Iterator[Outcome]:
+    """Turn a failure while reading a view's data into a message for the
+    reader (``outcome.error``); a view never breaks the resource page.
+    ``failed`` is the message of unexpected errors, logged as ``what``."""
+    outcome = Outcome()
+    try:
+        yield outcome
+    except geodata.MapError as exc:
+        outcome.error = tk._(MAP_ERRORS[exc.code])
+    except tk.NotAuthorized:
+        outcome.error = tk._("You are not allowed to read these data.")
+    except (tk.ObjectNotFound, tk.ValidationError):
+        outcome.error = tk._("The data of this resource are not available.")
+    except Exception:  # noqa: BLE001 - a view never breaks the resource page
+        log.exception("%s of resource %s", what, resource_id)
+        outcome.error = failed
+
+
 def _fields(resource_id: str) -> list[dict[str, str]]:
     try:
         info = tk.get_action("datastore_info")(
@@ -54,16 +83,19 @@ def _fields(resource_id: str) -> list[dict[str, str]]:
 # Map ---------------------------------------------------------------------
 
 
+MAP_TITLE = "Map"  # msgid of the default title
+
+
 def map_info() -> dict[str, Any]:
     return {
         "name": MAP,
-        "title": _title("Map"),
+        "title": _title(MAP_TITLE),
         "icon": "map",
         "iframed": False,
         "always_available": False,
         "requires_datastore": False,
         "preview_enabled": True,
-        "default_title": _title("Map"),
+        "default_title": _title(MAP_TITLE),
         "schema": {},
     }
 
@@ -77,6 +109,46 @@ def map_can_view(data_dict: dict[str, Any]) -> bool:
     return geodata.table_has_positions(res["id"], _fields(res["id"])) is not None
 
 
+def default_map_titles() -> set[str]:
+    """The titles CKAN gives the maps it makes (``default_title``,
+    translated when the view is made: the site's language in the worker,
+    the reader's in a request), in every language of the site."""
+    from ckanext.opendata_collectivites.harvest.errors import translate
+
+    locales = {
+        tk.config.get("ckan.locale_default") or "fr",
+        *tk.aslist(tk.config.get("ckan.locales_offered")),
+    }
+    return {MAP_TITLE, *(translate(MAP_TITLE, locale) for locale in locales)}
+
+
+def is_default_map(view: dict[str, Any]) -> bool:
+    """A map view as CKAN made it: default title, no description (an
+    administrator's own or renamed map is not)."""
+    return (
+        view.get("view_type") == MAP
+        and view.get("title") in default_map_titles()
+        and not view.get("description")
+    )
+
+
+def drop_stale_maps(res: dict[str, Any], context: dict[str, Any]) -> list[str]:
+    """After a DataStore (re)load: delete the default map views of a table
+    that can no longer be mapped (no coordinate columns any more); the
+    maps an administrator made or renamed stay and explain why they are
+    empty. Maps of GeoJSON, KML and WMS resources are never touched.
+    Returns the ids of the deleted views."""
+    if geodata.is_map_file(res) or wms.is_wms(res) or not res.get("datastore_active"):
+        return []
+    views = tk.get_action("resource_view_list")(dict(context), {"id": res["id"]})
+    stale = [v["id"] for v in views if is_default_map(v)]
+    if not stale or map_can_view({"resource": res}):
+        return []
+    for view_id in stale:
+        tk.get_action("resource_view_delete")(dict(context), {"id": view_id})
+    return stale
+
+
 MAP_ERRORS = {
     "too-large": "The file is too large to be drawn on a map; download it.",
     "fetch-failed": "The file could not be fetched to draw the map.",
@@ -85,6 +157,8 @@ MAP_ERRORS = {
     "invalid-kml": "The file is not valid KML (or KMZ).",
     "refused-xml": "The file was refused: it declares a DTD or XML entities, "
     "which are not allowed.",
+    "no-positions": "This table no longer has coordinate columns: "
+    "the map cannot be shown.",
 }
 WMS_ERRORS = {
     "fetch-failed": "The description of the map service (GetCapabilities) "
@@ -117,39 +191,28 @@ def _wms_variables(res: dict[str, Any]) -> dict[str, Any]:
 
 def map_variables(data_dict: dict[str, Any]) -> dict[str, Any]:
     res = data_dict["resource"]
-    error = None
     data = geodata.MapData()
     tiles = {
         "tiles_url": tk.config.get(TILES_URL_KEY) or "",
         "tiles_attribution": tk.config.get(TILES_ATTRIBUTION_KEY) or "",
         "map_wms": None,
     }
+    failed = tk._("The map could not be drawn.")
     if wms.is_wms(res) and not geodata.is_map_file(res):
-        try:
+        with shown_errors("WMS map", res.get("id"), failed) as outcome:
             return {**tiles, **_wms_variables(res)}
-        except Exception:  # noqa: BLE001 - a view never breaks the resource page
-            log.exception("WMS map of resource %s", res.get("id"))
-            return {**tiles, "map_error": tk._("The map could not be drawn."),
-                    "map_features": [], "map_total": 0}  # fmt: skip
-    try:
+        return {**tiles, "map_error": outcome.error, "map_features": [],
+                "map_total": 0}  # fmt: skip
+    with shown_errors("Map", res.get("id"), failed) as outcome:
         if geodata.is_map_file(res):
             data = geodata.from_file(res)
         elif res.get("datastore_active"):
             data = geodata.from_table(res["id"], _reader())
-    except geodata.MapError as exc:
-        error = tk._(MAP_ERRORS[exc.code])
-    except tk.NotAuthorized:
-        error = tk._("You are not allowed to read these data.")
-    except (tk.ObjectNotFound, tk.ValidationError):
-        error = tk._("The data of this resource are not available.")
-    except Exception:  # noqa: BLE001 - a view never breaks the resource page
-        log.exception("Map of resource %s", res.get("id"))
-        error = tk._("The map could not be drawn.")
     return {
         "map_data": data.collection(),
         "map_features": data.features,
         "map_total": data.total,
-        "map_error": error,
+        "map_error": outcome.error,
         **tiles,
     }
 
@@ -208,15 +271,10 @@ def chart_variables(data_dict: dict[str, Any]) -> dict[str, Any]:
             "value": spec.value or "",
             "category": spec.category,
         }
-        try:
+        failed = tk._("The chart could not be drawn.")
+        with shown_errors("Chart", res.get("id"), failed) as outcome:
             series = chart.aggregate(res["id"], spec, _reader())
-        except tk.NotAuthorized:
-            error = tk._("You are not allowed to read these data.")
-        except (tk.ObjectNotFound, tk.ValidationError):
-            error = tk._("The data of this resource are not available.")
-        except Exception:  # noqa: BLE001 - a view never breaks the resource page
-            log.exception("Chart of resource %s", res.get("id"))
-            error = tk._("The chart could not be drawn.")
+        error = outcome.error
     rows = [
         {"label": label, "value": value, "display": chart.format_number(value)}
         for label, value in zip(series.labels, series.values, strict=True)
