@@ -3,19 +3,17 @@ local server serving a real schema file (never schema.data.gouv.fr)."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import pathlib
 import shutil
-import threading
 
 import pytest
 
 from ckanext.opendata_collectivites import vocabularies
 from ckanext.opendata_collectivites.harvest.http import AddressPolicy, HttpClient
 from ckanext.opendata_collectivites.validation import schemas
+from tests.local_http import serve_directory
 
-from .conftest import SUBVENTIONS, _Quiet
+from .conftest import SUBVENTIONS
 
 
 def test_resolve_exact_url_or_name():
@@ -46,11 +44,8 @@ def mirror(tmp_path):
         target.parent.mkdir(parents=True)
         shutil.copy(shipped, target)
     (root / "not-a-schema.json").write_text('{"hello": "world"}')
-    handler = functools.partial(_Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serve_directory(root) as server:
+        yield server.base_url
 
 
 def test_refresh_downloads_the_missing_versions(mirror, tmp_path, monkeypatch):
