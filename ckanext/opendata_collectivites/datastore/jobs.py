@@ -15,13 +15,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import tempfile
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.opendata_collectivites import resource_files
 from ckanext.opendata_collectivites.datastore import csvfile, loader, sheets, status
+from ckanext.opendata_collectivites.logic.context import site_context as _context
 
 log = logging.getLogger(__name__)
 
@@ -98,33 +99,16 @@ def _human(size: int) -> str:
 
 def fetch(res: dict[str, Any], sink: Any) -> str:
     """The path of the file to load: the upload itself, or ``sink`` filled
-    from the resource URL."""
-    from ckanext.opendata_collectivites.harvest.config import site_limits, site_policy
-    from ckanext.opendata_collectivites.harvest.errors import HarvestError
-    from ckanext.opendata_collectivites.harvest.http import HttpClient
-
-    limit = max_bytes()
-    if res.get("url_type") == "upload":
-        from ckan.lib import uploader
-
-        path = uploader.get_resource_uploader(res).get_path(res["id"])
-        if not path or not os.path.exists(path):
-            raise Failed("file-missing")
-        size = os.path.getsize(path)
-        if size > limit:
-            raise Failed("too-large", size=_human(size), limit=_human(limit))
-        return path
-    url = res.get("url") or ""
-    if not url.startswith(("http://", "https://")):
-        raise Failed("no-file")
-    limits = site_limits()
-    limits.max_bytes = limit
+    from the resource URL (:mod:`..resource_files`)."""
     try:
-        HttpClient(site_policy(), limits).get(url, sink=sink)
-    except HarvestError as exc:
-        raise Failed("fetch-failed", error=str(exc)[:300]) from None
-    sink.flush()
-    return sink.name
+        return resource_files.local_path(res, sink, resource_files.limits(max_bytes()))
+    except resource_files.FileError as exc:
+        if "error" in exc.params:  # a download, too large or not
+            raise Failed("fetch-failed", error=exc.params["error"]) from None
+        if exc.code == "too-large":
+            size, limit = exc.params["size"], exc.params["limit"]
+            raise Failed("too-large", size=_human(size), limit=_human(limit)) from None
+        raise Failed(exc.code) from None
 
 
 def declared_types(res: dict[str, Any], pkg: dict[str, Any]) -> dict[str, str]:
@@ -142,11 +126,6 @@ def declared_types(res: dict[str, Any], pkg: dict[str, Any]) -> dict[str, str]:
         for f in schema.get("fields") or []
         if f.get("name")
     }
-
-
-def _context() -> dict[str, Any]:
-    user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": user["name"], "ignore_auth": True}
 
 
 def load_resource(res: dict[str, Any], pkg: dict[str, Any]) -> loader.LoadResult:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import threading
 import time
@@ -19,7 +18,9 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.opendata_collectivites import resource_files
 from ckanext.opendata_collectivites.dataviz import columns, kml
+from ckanext.opendata_collectivites.harvest.http import Limits
 
 MAX_FEATURES_KEY = "ckanext.collectivites.views.max_features"
 MAX_BYTES_KEY = "ckanext.collectivites.views.geojson_max_bytes"
@@ -246,34 +247,29 @@ def from_feature_collection(document: Any, limit: int) -> MapData:
     return MapData(features[:limit], len(features))
 
 
-def _read_upload(res: dict[str, Any], cap: int) -> bytes:
-    from ckan.lib import uploader
+def _page_limits(cap: int) -> Limits:
+    """In a page request: one short attempt, no retry."""
+    bounds = resource_files.limits(cap)
+    bounds.retries = 0
+    bounds.deadline = min(bounds.deadline, 15.0)
+    bounds.read_timeout = min(bounds.read_timeout, 10.0)
+    return bounds
 
-    path = uploader.get_resource_uploader(res).get_path(res["id"])
-    if not path or not os.path.exists(path):
-        raise MapError("no-file")
-    if os.path.getsize(path) > cap:
-        raise MapError("too-large")
-    with open(path, "rb") as stream:
-        return stream.read()
+
+def _read(res: dict[str, Any], cap: int) -> bytes:
+    try:
+        return resource_files.read_bytes(res, _page_limits(cap))
+    except resource_files.FileError as exc:
+        raise MapError("no-file" if exc.code == "file-missing" else exc.code) from None
 
 
 def _fetch(url: str, cap: int) -> bytes:
-    from ckanext.opendata_collectivites.harvest.config import site_limits, site_policy
-    from ckanext.opendata_collectivites.harvest.errors import HarvestError
-    from ckanext.opendata_collectivites.harvest.http import HttpClient
-
-    limits = site_limits()
-    # In a page request: one short attempt, no retry.
-    limits.max_bytes = cap
-    limits.retries = 0
-    limits.deadline = min(limits.deadline, 15.0)
-    limits.read_timeout = min(limits.read_timeout, 10.0)
+    """The body at ``url`` (a map service's); raises ``too-large`` or
+    ``fetch-failed``."""
     try:
-        return HttpClient(site_policy(), limits).get(url).body
-    except HarvestError as exc:
-        too_large = "limit" in exc.params
-        raise MapError("too-large" if too_large else "fetch-failed") from None
+        return resource_files.fetch_bytes(url, _page_limits(cap))
+    except resource_files.FileError as exc:
+        raise MapError(exc.code) from None
 
 
 def is_map_file(res: dict[str, Any]) -> bool:
@@ -313,7 +309,7 @@ def from_file(res: dict[str, Any]) -> MapData:
             cached = _cache.get(key)
         if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
             return cached[1]
-    body = _read_upload(res, cap) if upload else _fetch(url, cap)
+    body = _read(res, cap)
     data = _parse(res, body, limit, cap)
     if not upload:
         with _lock:

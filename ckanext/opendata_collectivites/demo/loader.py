@@ -4,6 +4,7 @@ Each module of ``demo.steps`` exposes ``ORDER`` (int) and ``load(ctx)``; the
 steps run in ``ORDER``. A step reads its data from ``demo/data/`` and calls
 CKAN actions only, so the demo exercises the same paths as real users.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -16,6 +17,7 @@ import ckan.plugins.toolkit as tk
 import click
 
 from ckanext.opendata_collectivites.demo import steps as steps_pkg
+from ckanext.opendata_collectivites.logic.context import site_context
 
 ADMIN_NAME = "admin"
 ADMIN_PASSWORD = "demo-admin-2026"
@@ -47,8 +49,7 @@ def _steps() -> list[tuple[int, str, Callable[[DemoContext], None]]]:
 
 def ensure_admin() -> None:
     """Create (or reset) the demo sysadmin."""
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    context = {"user": site_user["name"], "ignore_auth": True}
+    context = site_context()
     try:
         user = tk.get_action("user_show")(context, {"id": ADMIN_NAME})
     except tk.ObjectNotFound:

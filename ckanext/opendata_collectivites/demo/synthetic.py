@@ -21,6 +21,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_collectivites import vocabularies as voc
 from ckanext.opendata_collectivites.demo import data
+from ckanext.opendata_collectivites.logic.context import site_context
 
 GROUPS = ("donnees-essentielles", "budget-participatif", "mobilites-douces")
 TERRITORIES = (
@@ -58,12 +59,8 @@ def _templates() -> list[dict[str, Any]]:
     return data.read("datasets.yaml")
 
 
-def _admin() -> str:
-    return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
-
-
 def _action(action_name: str, /, **values: Any) -> Any:
-    return tk.get_action(action_name)({"user": _admin(), "ignore_auth": True}, values)
+    return tk.get_action(action_name)(site_context(), values)
 
 
 def setup() -> dict[str, Any]:

@@ -23,6 +23,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.opendata_collectivites.harvest import parallel
+from ckanext.opendata_collectivites.logic.context import site_context
 
 
 class JobPending(Exception):
@@ -50,11 +51,6 @@ class Summary:
         return not self.gather_errors
 
 
-def _context() -> dict[str, Any]:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "ignore_auth": True}
-
-
 def run_source(
     source_id_or_name: str,
     on_start: Callable[[int], None] | None = None,
@@ -68,7 +64,7 @@ def run_source(
     :mod:`.parallel`). Raises JobPending (see above)."""
     from ckanext.harvest import queue
 
-    context = _context()
+    context = site_context()
     source = tk.get_action("harvest_source_show")(
         dict(context), {"id": source_id_or_name}
     )

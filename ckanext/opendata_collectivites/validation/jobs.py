@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.opendata_collectivites import resource_files
+from ckanext.opendata_collectivites.logic.context import site_context
 from ckanext.opendata_collectivites.validation import model, schemas, validator
 
 log = logging.getLogger(__name__)
@@ -72,35 +73,16 @@ def enqueue(resource_id: str) -> Any:
     )
 
 
-def _context() -> dict[str, Any]:
-    user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": user["name"], "ignore_auth": True}
-
-
 def read_body(res: dict[str, Any]) -> bytes:
     """The file's bytes (upload from storage, else fetched over HTTP)."""
-    from ckanext.opendata_collectivites.harvest.config import site_limits, site_policy
-    from ckanext.opendata_collectivites.harvest.errors import HarvestError
-    from ckanext.opendata_collectivites.harvest.http import HttpClient
-
-    limits = site_limits()
-    if res.get("url_type") == "upload":
-        from ckan.lib import uploader
-
-        path = uploader.get_resource_uploader(res).get_path(res["id"])
-        if not path or not os.path.exists(path):
-            raise Unreadable("file-missing")
-        if os.path.getsize(path) > limits.max_bytes:
-            raise Unreadable("file-too-large", str(limits.max_bytes))
-        with open(path, "rb") as f:
-            return f.read()
-    url = res.get("url") or ""
-    if not url.startswith(("http://", "https://")):
-        raise Unreadable("no-file")
     try:
-        return HttpClient(site_policy(), limits).get(url).body
-    except HarvestError as exc:
-        raise Unreadable("fetch-failed", str(exc)[:300]) from None
+        return resource_files.read_bytes(res)
+    except resource_files.FileError as exc:
+        if "error" in exc.params:  # a download, too large or not
+            raise Unreadable("fetch-failed", exc.params["error"]) from None
+        if exc.code == "too-large":
+            raise Unreadable("file-too-large", str(exc.params["limit"])) from None
+        raise Unreadable(exc.code) from None
 
 
 def validate_resource(res: dict[str, Any], pkg: dict[str, Any]) -> model.Result:
@@ -160,7 +142,7 @@ def run(resource_id: str) -> str:
     """Job entry point; returns the stored status."""
     from ckan import model as ckan_model
 
-    context = _context()
+    context = site_context()
     try:
         res = tk.get_action("resource_show")(dict(context), {"id": resource_id})
         pkg = tk.get_action("package_show")(dict(context), {"id": res["package_id"]})
