@@ -5,10 +5,8 @@ ways, and the callers' codes (DataStore load, validation)."""
 
 from __future__ import annotations
 
-import http.server
 import os
 import tempfile
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,53 +15,44 @@ import pytest
 from ckanext.opendata_collectivites import resource_files
 from ckanext.opendata_collectivites.datastore import jobs as djobs
 from ckanext.opendata_collectivites.validation import jobs as vjobs
+from tests.local_http import Handler, LocalServer
 
 CSV = b"code;nom\n01004;Amb\xe9rieu-en-Bugey\n35238;Rennes\n"
 
 
-class Server:
+class Server(LocalServer):
     """127.0.0.1 serving ``files`` (path → body); ``/stream/…`` without a
     Content-Length. ``hits`` lists the paths asked for."""
 
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
         self.hits: list[str] = []
-        outer = self
+        super().__init__(_Handler)
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                outer.hits.append(self.path)
-                body = outer.files.get(self.path.removeprefix("/stream"))
-                if body is None:
-                    self.send_error(404)
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "text/csv")
-                if self.path.startswith("/stream"):
-                    self.send_header("Connection", "close")
-                    self.close_connection = True
-                else:
-                    self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
 
-            def log_message(self, *args: Any) -> None:
-                pass
+class _Handler(Handler):
+    owner: Server
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_port}"
+    def do_GET(self) -> None:  # noqa: N802 - http.server API
+        self.owner.hits.append(self.path)
+        body = self.owner.files.get(self.path.removeprefix("/stream"))
+        if body is None:
+            self.reply(404, "text/plain", b"")
+        elif self.path.startswith("/stream"):  # no Content-Length
+            self.send_response(200)
+            self.send_header("Content-Type", "text/csv")
+            self.send_header("Connection", "close")
+            self.close_connection = True
+            self.end_headers()
+            self.wfile.write(body)
+        else:
+            self.reply(200, "text/csv", body)
 
 
 @pytest.fixture
 def server() -> Iterator[Server]:
-    found = Server()
-    thread = threading.Thread(target=found.httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with Server() as found:
         yield found
-    finally:
-        found.httpd.shutdown()
-        thread.join(5)
 
 
 @pytest.fixture
@@ -128,7 +117,7 @@ def test_upload_over_the_limit(upload, ckan_config, monkeypatch):
 
 def test_remote_file_is_streamed_into_the_sink(server):
     server.files["/communes.csv"] = CSV
-    res = remote(server.base + "/communes.csv")
+    res = remote(server.base_url + "/communes.csv")
     with tempfile.NamedTemporaryFile() as sink:
         assert resource_files.local_path(res, sink) == sink.name
         with open(sink.name, "rb") as f:
@@ -141,7 +130,7 @@ def test_remote_file_is_streamed_into_the_sink(server):
 @pytest.mark.parametrize("prefix", ["", "/stream"], ids=["content-length", "stream"])
 def test_remote_file_over_the_limit(server, prefix):
     server.files["/communes.csv"] = CSV
-    res = remote(server.base + prefix + "/communes.csv")
+    res = remote(server.base_url + prefix + "/communes.csv")
     with pytest.raises(resource_files.FileError) as caught:
         resource_files.read_bytes(res, resource_files.limits(max_bytes=10))
     error = caught.value
@@ -157,7 +146,7 @@ def test_remote_too_large_keeps_the_callers_fetch_failed(
     """Both jobs word a download over the limit as a failed download, with
     the client's message, as before."""
     server.files["/communes.csv"] = CSV
-    res = remote(server.base + "/communes.csv")
+    res = remote(server.base_url + "/communes.csv")
     monkeypatch.setitem(ckan_config, djobs.MAX_BYTES_KEY, 10)
     monkeypatch.setitem(ckan_config, "ckanext.collectivites.harvest.max_bytes", "10")
     with tempfile.NamedTemporaryFile() as sink, pytest.raises(djobs.Failed) as failed:
@@ -176,7 +165,7 @@ def test_private_address_is_refused_before_any_request(
     server.files["/communes.csv"] = CSV
     monkeypatch.setitem(ckan_config, "ckanext.collectivites.harvest.allowed_hosts", "")
     with pytest.raises(resource_files.FileError) as caught:
-        resource_files.read_bytes(remote(server.base + "/communes.csv"))
+        resource_files.read_bytes(remote(server.base_url + "/communes.csv"))
     assert caught.value.code == "fetch-failed"
     assert "127.0.0.1" in caught.value.params["error"]
     assert "allowed_hosts" in caught.value.params["error"]
