@@ -17,6 +17,7 @@ from ckan.tests import helpers
 
 from ckanext.opendata_collectivites.compat import default_views
 from ckanext.opendata_collectivites.demo import synthetic
+from ckanext.opendata_collectivites.logic.context import site_context
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -50,7 +51,7 @@ def _views(package_id: str) -> list[tuple[int, str, str, int]]:
 
 
 def _call(action: str, **data: Any) -> Any:
-    context = {"user": synthetic._admin(), "ignore_auth": True}
+    context = site_context()
     return helpers.call_action(action, context=context, **data)
 
 
@@ -105,7 +106,7 @@ def test_existing_views_are_not_repeated(values):
     before = _views(created["id"])
     shown = _call("package_show", id=created["id"])
     made = datapreview.add_views_to_dataset_resources(
-        {"user": synthetic._admin(), "ignore_auth": True}, shown
+        site_context(), shown
     )
     assert made == [] and _views(created["id"]) == before
 
@@ -152,7 +153,7 @@ def test_deferred_update_keeps_its_added_views_in_one_commit(values):
     created = _call("package_create", **dict(values, name="vues-differees"))
     shown = _call("package_show", id=created["id"])
     before = _views(created["id"])
-    context = {"user": synthetic._admin(), "ignore_auth": True, "defer_commit": True}
+    context = {**site_context(), "defer_commit": True}
     helpers.call_action(
         "package_update",
         context=context,

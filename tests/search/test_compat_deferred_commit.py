@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from ckanext.opendata_collectivites.compat import deferred_commit
 from ckanext.opendata_collectivites.demo import synthetic
+from ckanext.opendata_collectivites.logic.context import site_context
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.auth.create_unowned_dataset", True),
@@ -25,7 +26,7 @@ DIFFERS = deferred_commit.DEFERRED_WRITES_DIFFER
 
 
 def _context(**extra: Any) -> dict[str, Any]:
-    return {"user": synthetic._admin(), "ignore_auth": True, **extra}
+    return {**site_context(), **extra}
 
 
 def _found(name: str) -> int:
