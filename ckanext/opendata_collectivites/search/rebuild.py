@@ -35,6 +35,7 @@ import signal
 import sys
 from collections import defaultdict
 from collections.abc import Collection, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -386,9 +387,8 @@ def _refuse_delete(self: Any, *args: Any, **kwargs: Any) -> str:
 
 
 def _worker_init() -> None:
-    # A worker must die on Pool.terminate (the rebuild stopping on an error),
-    # even when the rebuilding process catches SIGTERM itself (an rq job worker
-    # does): otherwise it blocks sending its rows and the parent waits forever.
+    # A worker dies on SIGTERM or Ctrl-C even when the rebuilding process
+    # catches them itself (an rq job worker does).
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     model.meta.engine.dispose(close=False)  # the parent's connections stay its own
@@ -422,11 +422,22 @@ def _parallel(
     force: bool,
     progress: _Progress,
 ) -> None:
+    """Index ``ids`` with ``workers`` forked processes.
+
+    ``concurrent.futures`` rather than ``multiprocessing.Pool``: on an error
+    the chunks not started are cancelled and the running ones finish, where
+    ``Pool.terminate`` could hang for ever (its task thread blocked on the
+    queue lock of a killed worker; seen in CI), and a worker that dies makes
+    the rebuild fail (``BrokenProcessPool``) instead of waiting for it."""
     model.Session.commit()  # no connection in use while forking
     chunks = list(_chunks(ids[1:]))
-    pool = multiprocessing.get_context("fork").Pool(workers, _worker_init)
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_worker_init,
+    )
     try:
-        results = pool.imap(_worker_chunk, chunks)
+        results = pool.map(_worker_chunk, chunks)
         # the first dataset here: the hooks' session-level effects (e.g. cache
         # invalidation after the commit) belong to this transaction
         _index_chunk(context, ids[:1], True, force, progress)
@@ -436,5 +447,4 @@ def _parallel(
             if failed:
                 _index_chunk(context, failed, True, force, progress)
     finally:
-        pool.terminate()
-        pool.join()
+        pool.shutdown(wait=True, cancel_futures=True)
